@@ -1,0 +1,189 @@
+"""Read input files safely and name the RDF formats kb reads and writes.
+
+Reading is where hostile input arrives, so this module refuses, with one clear
+line each: bytes that are not UTF-8, unknown suffixes, malformed RDF, RDF/XML
+that declares entities (the "billion laughs" bomb and external entities), and
+JSON-LD whose ``@context`` is remote (it is never fetched). The schema.org
+context is the one exception: ClaimReview markup always names it, so kb
+substitutes a local copy of what it means instead of fetching it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph
+
+from .errors import InputError, ParseError, UnknownFormatError
+
+__all__ = [
+    "RDF_FORMATS",
+    "FORMAT_ALIASES",
+    "SUFFIXES",
+    "InputFile",
+    "read_input",
+    "parse_rdf",
+    "rdf_format_for",
+    "media_type",
+    "file_suffix",
+]
+
+#: kb's RDF format names → (media type, file suffix, rdflib parser name, holds graphs?)
+RDF_FORMATS: dict[str, tuple[str, str, str, bool]] = {
+    "turtle": ("text/turtle", "ttl", "turtle", False),
+    "trig": ("application/trig", "trig", "trig", True),
+    "nt": ("application/n-triples", "nt", "nt", False),
+    "nquads": ("application/n-quads", "nq", "nquads", True),
+    "jsonld": ("application/ld+json", "jsonld", "json-ld", True),
+    "xml": ("application/rdf+xml", "rdf", "xml", False),
+}
+FORMAT_ALIASES = {
+    "ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "n-quads": "nquads", "nq": "nquads",
+    "json-ld": "jsonld", "rdfxml": "xml", "rdf": "xml", "rdf/xml": "xml", "owl": "xml",
+}
+#: file suffix → input kind: an RDF format name, "record" (claim-record JSON) or "article"
+SUFFIXES = {
+    ".ttl": "turtle", ".turtle": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads",
+    ".jsonld": "jsonld", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
+    ".json": "record", ".txt": "article",
+}
+
+# JSON-LD contexts kb understands without fetching them. What they map to is what
+# ClaimReview and ClaimsKG markup needs: schema.org terms, with url/sameAs as IRIs.
+_SCHEMA_CONTEXT: dict[str, Any] = {
+    "@vocab": "http://schema.org/",
+    "url": {"@id": "http://schema.org/url", "@type": "@id"},
+    "sameAs": {"@id": "http://schema.org/sameAs", "@type": "@id"},
+}
+_KNOWN_CONTEXTS = {
+    "http://schema.org", "http://schema.org/", "https://schema.org", "https://schema.org/",
+    "http://schema.org/docs/jsonldcontext.json", "https://schema.org/docs/jsonldcontext.json",
+}
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+def canonical_format(name: str) -> str:
+    key = name.lower()
+    key = FORMAT_ALIASES.get(key, key)
+    if key not in RDF_FORMATS:
+        known = ", ".join(RDF_FORMATS)
+        raise UnknownFormatError(f"unknown RDF format {name!r} (use one of: {known})")
+    return key
+
+
+def rdf_format_for(name: str) -> str:
+    """Accept a format name, alias, suffix or media type; return kb's format name."""
+    lowered = name.lower().split(";")[0].strip()
+    for key, (mime, _suffix, _parser, _graphs) in RDF_FORMATS.items():
+        if lowered == mime:
+            return key
+    return canonical_format(lowered.lstrip("."))
+
+
+def media_type(fmt: str) -> str:
+    return RDF_FORMATS[fmt][0]
+
+
+def file_suffix(fmt: str) -> str:
+    return RDF_FORMATS[fmt][1]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input, read and decoded. ``kind`` is an RDF format, "record" or "article"."""
+
+    name: str
+    kind: str
+    data: bytes
+    text: str
+
+
+def read_input(path: str | Path, fmt: str | None = None) -> InputFile:
+    """Read a file, decide what it holds, and check it is UTF-8 text."""
+    p = Path(path)
+    if fmt:
+        kind = fmt if fmt in ("record", "article") else canonical_format(fmt)
+    else:
+        kind = SUFFIXES.get(p.suffix.lower(), "")
+        if not kind:
+            raise UnknownFormatError(
+                f"{p}: unknown file type {p.suffix or '(no suffix)'!r}; use --format, or one of "
+                + ", ".join(sorted(SUFFIXES))
+            )
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory, not a file") from None
+    except OSError as err:
+        raise InputError(f"{p}: cannot read: {err.strerror}") from None
+    return InputFile(str(p), kind, data, decode_utf8(data, str(p)))
+
+
+def decode_utf8(data: bytes, name: str) -> str:
+    try:
+        # newline="" semantics: keep \r so offsets count the text exactly as stored.
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ParseError(f"{name}: not UTF-8 text (invalid byte at offset {err.start})") from None
+
+
+def _localize_contexts(node: Any, name: str) -> Any:
+    """Replace known remote contexts by local ones; refuse any other remote context."""
+    if isinstance(node, list):
+        return [_localize_contexts(item, name) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "@context":
+            out[key] = _local_context(value, name)
+        else:
+            out[key] = _localize_contexts(value, name)
+    return out
+
+
+def _local_context(value: Any, name: str) -> Any:
+    if isinstance(value, list):
+        return [_local_context(v, name) for v in value]
+    if isinstance(value, str):
+        if value.rstrip("/") in {c.rstrip("/") for c in _KNOWN_CONTEXTS}:
+            return dict(_SCHEMA_CONTEXT)
+        raise ParseError(f"{name}: JSON-LD remote @context {value!r} is not fetched; inline the context")
+    if isinstance(value, dict):
+        if "@import" in value:
+            raise ParseError(f"{name}: JSON-LD @import of {value['@import']!r} is not fetched; inline it")
+        return {k: _localize_contexts(v, name) for k, v in value.items()}
+    return value
+
+
+def parse_rdf(data: bytes | str, fmt: str, name: str = "input", *, publicID: str | None = None) -> Dataset:
+    """Parse RDF into an rdflib Dataset. Triple formats land in its default graph."""
+    fmt = canonical_format(fmt)
+    text = data if isinstance(data, str) else decode_utf8(data, name)
+    if fmt == "xml" and _DOCTYPE.search(text.encode("utf-8")):
+        # A DTD is how entity-expansion bombs and external entities get in; RDF/XML
+        # never needs one, so refuse before any XML parser sees it.
+        raise ParseError(f"{name}: RDF/XML with a DOCTYPE or ENTITY declaration is refused")
+    if fmt == "jsonld":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ParseError(f"{name}: malformed JSON-LD: {err.msg} at line {err.lineno} column {err.colno}") from None
+        text = json.dumps(_localize_contexts(doc, name))
+    ds = Dataset()
+    try:
+        ds.parse(data=text, format=RDF_FORMATS[fmt][2], publicID=publicID)
+    except Exception as err:  # rdflib's parsers raise many unrelated types
+        message = " ".join(str(err).split())[:300] or type(err).__name__
+        raise ParseError(f"{name}: malformed {fmt}: {message}") from None
+    return ds
+
+
+def graph_of(ds: Dataset) -> Graph:
+    return ds.default_graph  # type: ignore[return-value]

@@ -1,0 +1,250 @@
+"""Validated, atomic writes: everything an ingest does between input and store.
+
+An ingest turns its inputs into :class:`Change`\\ s, one per named graph. Then:
+
+1. graphs whose latest ingest had the same input hash are skipped, so ingesting
+   the same input twice changes nothing;
+2. the new triples, plus what the store already says about every node they
+   name, are validated against the shapes with the new nodes as focus nodes;
+3. if any violation is found, :class:`~kb.errors.ValidationError` carries the
+   report and nothing is written; otherwise the old versions of the graphs are
+   dropped and the new ones added, with their provenance, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.term import BNode, Node
+
+from . import iris
+from .errors import InputError, ValidationError
+from .mapping import record_to_graph
+from .record import ArticleRecord
+from .store.base import Backend, Quad
+from .validation import ValidationReport, subjects_and_objects, validate_graph
+from .vocab import KB, PROV, RDF, SDO, SPARQL_PREFIXES, XSD
+
+__all__ = ["InputMeta", "Change", "IngestResult", "changes_from_record", "changes_from_rdf", "apply_changes"]
+
+TOOL_NAME = "kb"
+
+
+def tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("claimkb")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass(frozen=True)
+class InputMeta:
+    """Where a change came from: the input's name, hash and media type."""
+
+    name: str
+    sha256: str
+    media_type: str
+
+
+@dataclass
+class Change:
+    """The new full content of one named graph."""
+
+    graph: URIRef
+    triples: Graph
+    source: InputMeta
+    document: URIRef | None = None
+    claims: int = 0
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did, per graph: ``added``, ``replaced`` or ``unchanged``."""
+
+    graphs: dict[URIRef, str] = field(default_factory=dict)
+    documents: list[URIRef] = field(default_factory=list)
+    triples: int = 0
+    claims: int = 0
+    report: ValidationReport | None = None
+
+    @property
+    def changed(self) -> bool:
+        return any(status != "unchanged" for status in self.graphs.values())
+
+    def summary(self) -> str:
+        counts = {s: sum(1 for v in self.graphs.values() if v == s) for s in ("added", "replaced", "unchanged")}
+        parts = [f"{n} graph{'s' if n != 1 else ''} {s}" for s, n in counts.items() if n]
+        return f"{', '.join(parts) or 'nothing to ingest'}; {self.triples} triples, {self.claims} claims written"
+
+
+def changes_from_record(record: ArticleRecord, source: InputMeta) -> list[Change]:
+    doc, graph = record_to_graph(record)
+    key = iris.local_path(doc).split("/", 1)[1]
+    return [Change(iris.graph_iri(key), graph, source, document=doc, claims=len(record.claims))]
+
+
+def _skolemize(graph: Graph, salt: str) -> Graph:
+    """Replace blank nodes by IRIs that depend only on the graph's content.
+
+    Blank nodes cannot be addressed by later writes or by external SPARQL
+    servers, so none are stored. Canonical labels keep the IRIs stable: the same
+    input always gives the same triples.
+    """
+    if not any(isinstance(t, BNode) for triple in graph for t in (triple[0], triple[2])):
+        return graph
+    canonical = to_canonical_graph(graph)
+    out = Graph()
+    for s, p, o in canonical:
+        s2 = iris.mint("genid", f"{salt[:12]}-{s}") if isinstance(s, BNode) else s
+        o2 = iris.mint("genid", f"{salt[:12]}-{o}") if isinstance(o, BNode) else o
+        out.add((s2, p, o2))
+    return out
+
+
+def changes_from_rdf(ds: Dataset, source: InputMeta) -> list[Change]:
+    """Triples of the default graph go to a graph named by the input's hash; named graphs keep their names."""
+    changes = []
+    for g in ds.graphs():
+        if len(g) == 0:
+            continue
+        if g.identifier == iris.PROVENANCE_GRAPH:
+            raise InputError(f"{source.name}: the graph {iris.PROVENANCE_GRAPH} is kept by kb and cannot be written")
+        if isinstance(g.identifier, URIRef) and str(g.identifier) != "urn:x-rdflib:default":
+            name = g.identifier
+        else:
+            name = iris.graph_iri(source.sha256[:20])
+        content = Graph()
+        for triple in g:
+            content.add(triple)
+        content = _skolemize(content, digest_of(source, name))
+        claims = len(set(content.subjects(RDF.type, SDO.Claim)))
+        changes.append(Change(name, content, source, claims=claims))
+    if not changes:
+        raise InputError(f"{source.name}: holds no triples")
+    return changes
+
+
+def digest_of(source: InputMeta, graph: URIRef) -> str:
+    return iris.digest(source.sha256, graph)
+
+
+def _latest_input_hash(backend: Backend, graph: URIRef) -> str | None:
+    _names, rows = backend.select(
+        SPARQL_PREFIXES
+        + """
+        SELECT ?graph ?pg ?sha WHERE {
+          GRAPH ?pg { ?graph prov:wasGeneratedBy ?ingest .
+                      ?ingest prov:endedAtTime ?t ; prov:used/kb:sha256 ?sha . }
+        } ORDER BY DESC(?t) LIMIT 1
+        """,
+        {"graph": graph, "pg": iris.PROVENANCE_GRAPH},
+        union=False,
+    )
+    for row in rows:
+        return row["sha"].value
+    return None
+
+
+def _context(backend: Backend, new: Graph, replacing: set[URIRef]) -> Graph:
+    """What the store says about every node the new triples name (outside replaced graphs),
+    plus the types of the nodes that says they link to, for ``sh:class`` checks."""
+    context = Graph()
+    linked: set[URIRef] = set()
+    for node in subjects_and_objects(new):
+        for s, p, o, g in backend.triples(node):
+            if g in replacing or g == iris.PROVENANCE_GRAPH:
+                continue
+            context.add((s, p, o))
+            if isinstance(o, URIRef) and p != RDF.type:
+                linked.add(o)
+    for node in linked - set(context.subjects()):
+        for s, p, o, g in backend.triples(node):
+            if p == RDF.type and g not in replacing:
+                context.add((s, p, o))
+    return context
+
+
+def _provenance(change: Change, started: dt.datetime, ended: dt.datetime) -> list[Quad]:
+    pg = iris.PROVENANCE_GRAPH
+    version = tool_version()
+    activity = iris.mint("ingest", iris.digest(change.graph, change.source.sha256, started.isoformat()))
+    used = iris.mint("input", change.source.sha256[:32])
+    agent = iris.mint("software", TOOL_NAME, version)
+    triples: list[tuple[Node, Node, Node]] = [
+        (change.graph, RDF.type, PROV.Bundle),
+        (change.graph, PROV.wasGeneratedBy, activity),
+        (activity, RDF.type, PROV.Activity),
+        (activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)),
+        (activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)),
+        (activity, PROV.used, used),
+        (activity, PROV.wasAssociatedWith, agent),
+        (used, RDF.type, PROV.Entity),
+        (used, SDO.name, Literal(change.source.name)),
+        (used, KB.sha256, Literal(change.source.sha256)),
+        (used, SDO.encodingFormat, Literal(change.source.media_type)),
+        (agent, RDF.type, PROV.SoftwareAgent),
+        (agent, SDO.name, Literal(TOOL_NAME)),
+        (agent, SDO.softwareVersion, Literal(version)),
+    ]
+    if change.document is not None:
+        triples.append((change.graph, KB.document, change.document))
+    return [(s, p, o, pg) for s, p, o in triples]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def apply_changes(
+    backend: Backend,
+    changes: Sequence[Change],
+    *,
+    progress: Callable[[Iterable[Change]], Iterable[Change]] = lambda it: it,
+) -> IngestResult:
+    """Validate ``changes`` and write them all in one transaction, or raise and write nothing."""
+    started = _now()
+    result = IngestResult()
+    merged: dict[URIRef, Change] = {}
+    for change in changes:
+        if change.graph in merged:  # two inputs for one graph in one call: the last one wins
+            del merged[change.graph]
+        merged[change.graph] = change
+    todo: list[Change] = []
+    for change in merged.values():
+        exists = backend.has_graph(change.graph)
+        if exists and _latest_input_hash(backend, change.graph) == change.source.sha256:
+            result.graphs[change.graph] = "unchanged"
+            continue
+        result.graphs[change.graph] = "replaced" if exists else "added"
+        todo.append(change)
+    for change in merged.values():
+        if change.document is not None:
+            result.documents.append(change.document)
+    if not todo:
+        return result
+    replacing = {c.graph for c in todo if result.graphs[c.graph] == "replaced"}
+    data = Graph()
+    for change in progress(todo):
+        for triple in change.triples:
+            data.add(triple)
+    focus = sorted({s for s in data.subjects() if isinstance(s, URIRef)})
+    data += _context(backend, data, replacing)
+    report = validate_graph(data, focus)
+    result.report = report
+    if not report.conforms:
+        raise ValidationError(f"rejected, nothing was written: {report.summary()}", report)
+    ended = _now()
+    quads: list[Quad] = []
+    for change in todo:
+        quads.extend((s, p, o, change.graph) for s, p, o in change.triples)
+        quads.extend(_provenance(change, started, ended))
+        result.triples += len(change.triples)
+        result.claims += change.claims
+    backend.write(drop=sorted(replacing), add=quads)
+    return result

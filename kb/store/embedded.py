@@ -1,0 +1,132 @@
+"""The default backend: an embedded Oxigraph (RocksDB) store on disk.
+
+pyoxigraph is used directly, not through oxrdflib: oxrdflib converts every
+result to rdflib terms and its commit/rollback do nothing, while pyoxigraph's
+``extend`` and ``update`` are real transactions (see ``bench/README.md``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.term import Node
+
+from ..errors import ParseError, QueryError, StoreError
+from .base import Backend, Quad, Row
+from ..vocab import PREFIXES
+from .convert import from_ox, quad_to_ox, to_ox
+
+__all__ = ["EmbeddedBackend", "RDF_FORMATS"]
+
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def _subs(bindings: Mapping[str, Node] | None) -> dict[ox.Variable, Any] | None:
+    if not bindings:
+        return None
+    return {ox.Variable(name): to_ox(value) for name, value in bindings.items()}
+
+
+class EmbeddedBackend(Backend):
+    def __init__(self, path: str, *, read_only: bool = False) -> None:
+        self.location = os.path.abspath(path)
+        try:
+            if read_only:
+                self.store = ox.Store.read_only(self.location)
+            else:
+                os.makedirs(self.location, exist_ok=True)
+                self.store = ox.Store(self.location)
+        except OSError as err:
+            if "lock" in str(err).lower():
+                raise StoreError(
+                    f"the store at {self.location} is in use by another process "
+                    "(is `kb serve` running? stop it, or ingest through the web UI)"
+                ) from None
+            raise StoreError(f"cannot open the store at {self.location}: {err}") from None
+
+    def _query(self, query: str, bindings: Mapping[str, Node] | None, union: bool) -> Any:
+        try:
+            return self.store.query(query, substitutions=_subs(bindings), use_default_graph_as_union=union)
+        except SyntaxError as err:
+            raise ParseError(f"SPARQL syntax error: {err}") from None
+        except (OSError, RuntimeError, ValueError) as err:
+            raise QueryError(str(err)) from None
+
+    def select(
+        self, query: str, bindings: Mapping[str, Node] | None = None, *, union: bool = True
+    ) -> tuple[list[str], Iterator[Row]]:
+        result = self._query(query, bindings, union)
+        names = [v.value for v in result.variables]
+
+        def rows() -> Iterator[Row]:
+            for solution in result:
+                yield {name: solution[name] for name in names}
+
+        return names, rows()
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None, *, union: bool = True) -> bool:
+        return bool(self._query(query, bindings, union))
+
+    def triples(self, subject: Node | None, graph: URIRef | None = None) -> Iterator[tuple[Node, Node, Node, URIRef]]:
+        s = None if subject is None else to_ox(subject)
+        g = None if graph is None else ox.NamedNode(str(graph))
+        for q in self.store.quads_for_pattern(s, None, None, g):
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), None  # type: ignore[misc]
+            else:
+                yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), URIRef(q.graph_name.value)
+
+    def graphs(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: URIRef) -> bool:
+        return self.store.contains_named_graph(ox.NamedNode(str(graph)))
+
+    def write(self, *, drop: Sequence[URIRef] = (), add: Iterable[Quad] = ()) -> None:
+        quads = [quad_to_ox(s, p, o, g) for s, p, o, g in add]
+        try:
+            if not drop:
+                self.store.extend(quads)  # one transaction
+            else:
+                # DROP and INSERT in one update request, which Oxigraph applies as one
+                # transaction. The data part is N-Quads serialized by pyoxigraph itself,
+                # so no user text is ever parsed as SPARQL syntax.
+                body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+                drops = " ".join(f"DROP SILENT GRAPH {ox.NamedNode(str(g))} ;" for g in drop)
+                self.store.update(f"{drops} INSERT DATA {{ {body} }}")
+            self.store.flush()
+        except (OSError, SyntaxError, ValueError) as err:
+            raise StoreError(f"the write failed and nothing was stored: {err}") from None
+
+    def dump(self, fmt: str, graphs: Sequence[URIRef]) -> bytes:
+        rdf_format = RDF_FORMATS[fmt]
+        quads = (
+            q
+            for g in graphs
+            for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))
+        )
+        if rdf_format.supports_datasets:
+            return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES)
+        # A reader of a triple format expects the union of the graphs, without repeats.
+        triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+
+    def count(self) -> int:
+        return len(self.store)
+
+    def close(self) -> None:
+        try:
+            self.store.flush()
+        except OSError:
+            pass
+        del self.store

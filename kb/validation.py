@@ -1,0 +1,167 @@
+"""SHACL validation: the data contract in ``shapes/`` applied with pySHACL.
+
+Writes are validated incrementally: only the nodes a write adds or changes are
+focus nodes (pySHACL's ``focus_nodes``), checked against a small graph made of
+the new triples plus what the store already says about every node they name.
+The whole knowledge base is validated only on demand (``kb validate``).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import KBError
+from .vocab import PREFIXES, SH
+
+__all__ = ["Violation", "ValidationReport", "shapes_dir", "shapes_graph", "validate_graph"]
+
+
+def shapes_dir() -> Path:
+    """``$KB_SHAPES``, else ``shapes/`` beside the kb package (a checkout or editable install)."""
+    configured = os.environ.get("KB_SHAPES")
+    if configured:
+        return Path(configured)
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "shapes", here / "shapes"):
+        if candidate.is_dir():
+            return candidate
+    raise KBError("the SHACL shapes folder was not found; set KB_SHAPES to the shapes/ folder")
+
+
+@functools.lru_cache(maxsize=4)
+def _load_shapes(folder: str) -> Graph:
+    g = Graph()
+    for path in sorted(Path(folder).glob("*.ttl")):
+        g.parse(path, format="turtle")
+    if len(g) == 0:
+        raise KBError(f"no SHACL shapes (*.ttl) in {folder}")
+    return g
+
+
+def shapes_graph() -> Graph:
+    return _load_shapes(str(shapes_dir()))
+
+
+def _short(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        text = str(term)
+        return repr(text if len(text) <= 60 else text[:59] + "…")
+    text = str(term)
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return f"<{text}>"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL validation result (https://www.w3.org/TR/shacl/#results-validation-result)."""
+
+    focus: Node
+    message: str
+    severity: str = "Violation"
+    path: Node | None = None
+    value: Node | None = None
+    shape: Node | None = None
+    constraint: Node | None = None
+
+    def line(self) -> str:
+        where = _short(self.focus) + (f" {_short(self.path)}" if self.path is not None else "")
+        value = f" (value {_short(self.value)})" if self.value is not None else ""
+        return f"{where}: {self.message}{value}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        def s(t: Node | None) -> str | None:
+            return None if t is None else str(t)
+
+        return {
+            "focus": s(self.focus), "path": s(self.path), "value": s(self.value),
+            "message": self.message, "severity": self.severity,
+            "shape": s(self.shape), "constraint": s(self.constraint),
+        }
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of a validation: ``conforms`` and every violation found."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    focus_count: int = 0
+
+    def summary(self) -> str:
+        """One line: what a CLI prints on stderr."""
+        if self.conforms:
+            return f"valid: {self.focus_count} nodes conform to the shapes"
+        n = len(self.violations)
+        first = self.violations[0].line() if self.violations else "see the report"
+        return f"{n} SHACL violation{'s' if n != 1 else ''}; first: {first}"
+
+    def text(self) -> str:
+        """The readable report: one line per violation, sorted."""
+        if self.conforms:
+            return self.summary() + "\n"
+        lines = sorted({v.line() for v in self.violations})
+        return f"{len(self.violations)} SHACL violation(s):\n" + "".join(f"  - {line}\n" for line in lines)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"conforms": self.conforms, "violations": [v.as_dict() for v in self.violations]}
+
+
+def _report(results: Graph, focus_count: int) -> ValidationReport:
+    violations = []
+    for result in results.subjects(SH.resultSeverity, None):
+        severity = results.value(result, SH.resultSeverity)
+        messages = [str(m) for m in results.objects(result, SH.resultMessage)]
+        violations.append(
+            Violation(
+                focus=results.value(result, SH.focusNode),
+                message="; ".join(sorted(messages)) or "violates a shape",
+                severity=str(severity).rsplit("#", 1)[-1],
+                path=results.value(result, SH.resultPath),
+                value=results.value(result, SH.value),
+                shape=results.value(result, SH.sourceShape),
+                constraint=results.value(result, SH.sourceConstraintComponent),
+            )
+        )
+    violations.sort(key=lambda v: (str(v.focus), str(v.path), v.message))
+    errors = [v for v in violations if v.severity == "Violation"]
+    return ValidationReport(conforms=not errors, violations=violations, focus_count=focus_count)
+
+
+def validate_graph(data: Graph, focus: Sequence[URIRef] | None = None) -> ValidationReport:
+    """Validate ``data`` (changed in place: pass a graph made for this call).
+
+    With ``focus``, only those nodes are checked, each against the shapes whose
+    targets it matches; the rest of ``data`` is context for them.
+    """
+    conforms, results, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        inplace=True,
+        allow_warnings=True,
+        focus_nodes=list(focus) if focus else None,
+    )
+    assert isinstance(results, Graph)
+    report = _report(results, len(focus) if focus else len(set(data.subjects())))
+    return report
+
+
+def subjects_and_objects(graph: Iterable[tuple[Node, Node, Node]]) -> set[URIRef]:
+    nodes: set[URIRef] = set()
+    for s, p, o in graph:
+        if isinstance(s, URIRef):
+            nodes.add(s)
+        if isinstance(o, URIRef) and str(p) != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
+            nodes.add(o)
+    return nodes
