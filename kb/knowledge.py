@@ -237,6 +237,12 @@ class KnowledgeBase:
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
         return self.backend.ask(SPARQL_PREFIXES + sparql, bindings)
 
+    def update(self, sparql: str) -> IngestResult:
+        """Run a SPARQL Update through SHACL validation, atomically (see kb.update)."""
+        from .update import apply_update
+
+        return apply_update(self, sparql)
+
     # -- export and statistics --------------------------------------------------
     def content_graphs(self) -> list[URIRef]:
         return [g for g in self.backend.graphs() if g != iris.PROVENANCE_GRAPH]
