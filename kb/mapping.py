@@ -98,8 +98,11 @@ class _Builder:
         self.add(node, OA.hasSelector, pos)
         self.add(node, OA.hasSelector, quote)
         self.add(pos, RDF.type, OA.TextPositionSelector)
-        self.add(pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger))
-        self.add(pos, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        # xsd:integer, not the spec's xsd:nonNegativeInteger: Oxigraph stores every
+        # derived integer type as xsd:integer, so anything else would not survive a
+        # round trip through the store. The shapes require a minimum of 0 instead.
+        self.add(pos, OA.start, Literal(span.start, datatype=XSD.integer))
+        self.add(pos, OA.end, Literal(span.end, datatype=XSD.integer))
         self.add(quote, RDF.type, OA.TextQuoteSelector)
         self.add(quote, OA.exact, Literal(self.text[span.start : span.end]))
         prefix = self.text[max(0, span.start - CONTEXT_CHARS) : span.start]
