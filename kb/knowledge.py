@@ -199,12 +199,16 @@ class KnowledgeBase:
                 raise UnknownFormatError(f"unknown result format {fmt!r} for {form} (use json, xml, csv or tsv)")
         else:
             fmt = canonical_format(result_format or "turtle")
+        if not default_graphs:
+            # The default graph is the union of the content graphs: what users ask
+            # about. Ingest provenance stays reachable as a named graph.
+            default_graphs = [str(g) for g in self.content_graphs()] or [str(iris.graph_iri("empty"))]
         request = QueryRequest(
             query=sparql,
             form=form,
             result_format=fmt,
             max_rows=max_rows or self.max_rows,
-            default_graphs=tuple(default_graphs) if default_graphs else None,
+            default_graphs=tuple(default_graphs),
             named_graphs=tuple(named_graphs) if named_graphs else None,
         )
         limit = timeout or self.query_timeout

@@ -6,6 +6,8 @@ enforced by ``shapes/``. Nothing here touches the store.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -143,7 +145,7 @@ class _Builder:
         self.add(node, SDO.appearance, self.doc)
         self.date(node, c.date)
         if c.confidence is not None:
-            self.add(node, KB.confidence, Literal(round(c.confidence, 4), datatype=XSD.decimal))
+            self.add(node, KB.confidence, Literal(Decimal(str(round(c.confidence, 4))), datatype=XSD.decimal))
         annotation = URIRef(f"{node}#anchor")
         self.add(annotation, RDF.type, OA.Annotation)
         self.add(annotation, OA.hasBody, node)

@@ -112,6 +112,29 @@ def _recv(stream: Any) -> Any:
     return pickle.loads(stream.read(size))
 
 
+def _execute_fresh(store_path: str, request: QueryRequest, attempts: int = 3) -> QueryOutcome:
+    """Open a fresh read-only view and run the query, retrying a view that raced a compaction.
+
+    A read-only RocksDB view lists the store's files when it opens; if the writing
+    process compacts at that moment, a listed file can vanish and RocksDB reports
+    "Corruption ... No such file". The store itself is intact: opening again sees
+    the new file list.
+    """
+    import pyoxigraph as ox
+
+    for attempt in range(attempts):
+        try:
+            store = ox.Store.read_only(store_path)
+            try:
+                return execute(store, request)
+            finally:
+                del store
+        except OSError as err:
+            if attempt + 1 == attempts or "No such file" not in str(err):
+                raise
+    raise AssertionError("unreachable")
+
+
 def worker_main(store_path: str) -> None:
     """The worker loop: read a request on stdin, answer on stdout, until stdin closes."""
     import pyoxigraph as ox
@@ -124,11 +147,7 @@ def worker_main(store_path: str) -> None:
         except EOFError:
             return
         try:
-            store = ox.Store.read_only(store_path)
-            try:
-                answer: tuple[str, Any] = ("ok", dataclasses.asdict(execute(store, request)))
-            finally:
-                del store
+            answer: tuple[str, Any] = ("ok", dataclasses.asdict(_execute_fresh(store_path, request)))
         except SyntaxError as err:
             answer = ("syntax", str(err))
         except Exception as err:  # reported to the caller as one line, never a traceback

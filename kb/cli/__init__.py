@@ -43,9 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
     for ep in entry_points(group="kb.commands"):
         try:
             ep.load()(sub)
-        except ImportError as err:  # e.g. the web extra is not installed
-            print(f"kb: warning: command {ep.name!r} is unavailable: {err}", file=sys.stderr)
+        except ImportError as err:  # e.g. the web package is not installed
+            _unavailable(sub, ep.name, str(err))
     return parser
+
+
+def _unavailable(sub: argparse._SubParsersAction, name: str, reason: str) -> None:
+    """Keep the command listed, and say why it cannot run only when it is asked for."""
+
+    def fail(_args: argparse.Namespace) -> int:
+        raise KBError(f"`kb {name}` is unavailable: {reason}")
+
+    p = sub.add_parser(name, help=f"(unavailable: {reason})", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=fail)
 
 
 def _version() -> str:

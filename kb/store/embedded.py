@@ -21,6 +21,8 @@ from .convert import from_ox, quad_to_ox, to_ox
 
 __all__ = ["EmbeddedBackend", "RDF_FORMATS"]
 
+from ..iris import PROVENANCE_GRAPH
+
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "trig": ox.RdfFormat.TRIG,
@@ -107,6 +109,57 @@ class EmbeddedBackend(Backend):
             self.store.flush()
         except (OSError, SyntaxError, ValueError) as err:
             raise StoreError(f"the write failed and nothing was stored: {err}") from None
+
+    def write_ox(self, *, drop: Sequence[URIRef] = (), add: Sequence[ox.Quad] = ()) -> None:
+        """:meth:`write` for quads already in pyoxigraph terms (the ingest fast path)."""
+        try:
+            if not drop:
+                self.store.extend(add)  # one transaction
+            else:
+                body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in add)
+                drops = " ".join(f"DROP SILENT GRAPH {ox.NamedNode(str(g))} ;" for g in drop)
+                self.store.update(f"{drops} INSERT DATA {{ {body} }}")
+            self.store.flush()
+        except (OSError, SyntaxError, ValueError) as err:
+            raise StoreError(f"the write failed and nothing was stored: {err}") from None
+
+    def context_quads(self, new: Sequence[ox.Quad], *, exclude: set[ox.NamedNode]) -> list[ox.Quad]:
+        """What the store says about every node ``new`` names (the context a write is
+        validated with), as pyoxigraph terms; the same triples as
+        :func:`kb.ingest._context`, read without converting them to rdflib terms.
+
+        Every stored triple whose subject is a subject, or a non-``rdf:type`` IRI
+        object, of ``new`` (outside the ``exclude``\ d graphs being replaced and
+        the provenance graph), plus the ``rdf:type`` triples of the IRIs those
+        triples link to. A triple stored in many graphs (a person described by
+        every article that quotes them) is returned once.
+        """
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        skip = exclude | {ox.NamedNode(str(PROVENANCE_GRAPH))}
+        nodes: set[ox.NamedNode] = set()
+        for q in new:
+            if isinstance(q.subject, ox.NamedNode):
+                nodes.add(q.subject)
+            if isinstance(q.object, ox.NamedNode) and q.predicate != rdf_type:
+                nodes.add(q.object)
+        dg = ox.DefaultGraph()
+        seen: set[ox.Quad] = set()
+        subjects: set[ox.NamedNode] = set()
+        linked: set[ox.NamedNode] = set()
+        for node in nodes:
+            for q in self.store.quads_for_pattern(node, None, None):
+                if q.graph_name in skip:
+                    continue
+                seen.add(ox.Quad(q.subject, q.predicate, q.object, dg))
+                subjects.add(node)
+                if isinstance(q.object, ox.NamedNode) and q.predicate != rdf_type:
+                    linked.add(q.object)
+        for node in linked - subjects:
+            for q in self.store.quads_for_pattern(node, rdf_type, None):
+                if q.graph_name in exclude:
+                    continue
+                seen.add(ox.Quad(q.subject, q.predicate, q.object, dg))
+        return list(seen)
 
     def dump(self, fmt: str, graphs: Sequence[URIRef]) -> bytes:
         rdf_format = RDF_FORMATS[fmt]
