@@ -1,0 +1,292 @@
+"""Attributing the quotes of one parsed sentence, and finding its paraphrases.
+
+For each quote the cue is the reporting verb the quote hangs from in the parse
+("“…,” Qaani wrote"; "saying that …“…”"), else the nearest reporting verb of the
+sentence. The speaker is the cue's subject, found by climbing from participles
+("…, saying"), through relative pronouns and apposed names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kb.extract.claims import Claim, Cue, Speaker
+from kb.extract.entities import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
+from kb.extract.lexicon import ANONYMOUS_HEADS, CUE_LEMMAS, EVALUATIVE_VERBS, lemma_of
+from kb.extract.quotes import Quote
+from kb.extract.syntax import PROPER, PRONOUNS, Parsed, is_verb, name_tokens, subject_of, subtree_tokens, title_before
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Verbs whose noun object is itself the reported statement ("criticized the deal").
+OBJECT_CLAIM_VERBS = frozenset("""
+praise criticize criticise condemn denounce slam blast accuse applaud hail commend blame
+mock ridicule dismiss reject defend announce deny confirm acknowledge admit promise pledge
+vow reveal predict
+""".split())
+# Verbs taking a clause or infinitive that is the reported statement.
+CLAUSE_DEPS = ("ccomp", "xcomp")
+NO_PARAPHRASE = frozenset({"call", "continue", "add", "post", "answer", "question"})
+LABEL_TYPE = {"PERSON": PERSON, "ORG": ORG, "GPE": ORG, "NORP": ORG, "FAC": ORG, "LOC": ORG}
+ROLE_SUFFIX = re.compile(r"(?:er|or|ist|ant|ent|ian|man|woman|person|ee|ive)s?$")
+ROLE_NOUNS = frozenset("""
+chief head leader president minister secretary director spokesman spokeswoman spokesperson
+chairman chairwoman founder ceo officer member senator governor mayor candidate nominee
+predecessor successor adviser advisor aide analyst professor editor reporter host pollster
+strategist manager ambassador general official lawyer attorney judge commander chair
+""".split())
+DASHES = "―—–-"
+DASH_NAME = re.compile(r"\s*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})")
+
+
+def adjacent_subject(p: Parsed, cue: "Token", qtok: dict[int, int]) -> "Token | None":
+    """The speaker when the parse gives the cue no usable subject.
+
+    "“…,” Flynn, a top surrogate, said" -> the first noun after the quote;
+    "“…,” said James Acton" -> the noun right after the cue (not "in an interview").
+    """
+    doc = p.doc
+    i = cue.i - 1
+    while i >= 0 and doc[i].i not in qtok:
+        i -= 1
+    if i >= 0 and i < cue.i - 1:
+        # Words between a closing quote and the cue: the first noun is the speaker.
+        for t in doc[i + 1:cue.i]:
+            if t.tag_ in PROPER + ("PRP", "NN", "NNS") and not t.ent_type_ in ("DATE", "TIME"):
+                return _np_head(t)
+            if is_verb(t):
+                break
+    for t in doc[cue.i + 1:cue.i + 4]:
+        if t.i in qtok or t.is_punct or t.tag_ == "IN":
+            break
+        if t.ent_type_ in ("DATE", "TIME"):
+            continue
+        if t.tag_ in PROPER + ("PRP", "NN", "NNS", "DT"):
+            t = _np_head(t)
+            return t if t.tag_ in PROPER + ("PRP", "NN", "NNS") else None
+        if t.tag_ not in ("RB",):
+            break
+    return None
+
+
+def _np_head(t: "Token") -> "Token":
+    while t.dep_ in ("compound", "det", "amod", "poss", "case") and t.head.i > t.i:
+        t = t.head
+    return t
+
+
+class SentenceReader:
+    """Turns one parsed sentence into claims, registering its entities on the way."""
+
+    def __init__(self, text: str, quotes: list[Quote], registry: Registry) -> None:
+        self.text = text
+        self.quotes = quotes
+        self.registry = registry
+
+    # -- entities ------------------------------------------------------------------
+    def register_entities(self, p: Parsed, qtok: dict[int, int]) -> None:
+        for ent in p.doc.ents:
+            inside = ent.start in qtok
+            start, end = p.start(ent[0]), p.end(ent[-1])
+            if ent.label_ == "PERSON" and not inside:
+                e = self.registry.add(self.text[start:end], PERSON)
+                if e is None:
+                    continue
+                title = title_before(p, ent[0])
+                if title and not e.honorific:
+                    e.honorific = title
+                weight = 1 if ent.root.dep_ in ("nsubj", "nsubjpass") else 0
+                self.registry.mention(e, start, weight)
+                self._roles(p, ent.root, e)
+            elif ent.label_ == "ORG" and not inside:
+                self.registry.add(self.text[start:end], ORG)
+            elif ent.label_ in ("GPE", "LOC"):
+                if self.registry.find(self.text[start:end]) is None:
+                    self.registry.add(self.text[start:end], PLACE)
+
+    def _roles(self, p: Parsed, name: "Token", person: Entity) -> None:
+        """Roles from appositions on either side of a name."""
+        role_nouns = [c for c in name.children if c.dep_ == "appos" and c.tag_ in ("NN", "NNS")]
+        if name.dep_ == "appos" and name.head.tag_ in ("NN", "NNS"):
+            role_nouns.append(name.head)
+        for noun in role_nouns:
+            low = noun.lower_
+            if low not in ROLE_NOUNS and not ROLE_SUFFIX.search(low):
+                continue
+            mods = [c for c in noun.lefts if c.dep_ in ("amod", "compound") and c.tag_ in ("JJ", "NN")]
+            role_name = " ".join(t.text for t in mods + [noun])
+            role = {"name": role_name}
+            org_tok = None
+            for prep in noun.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "at"):
+                    org_tok = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    break
+            toks = mods + [noun]
+            if org_tok is not None:
+                org_toks = name_tokens(p, org_tok)
+                a, b = p.span_offsets(org_toks)
+                org = self.registry.add(self.text[a:b], ORG)
+                if org is not None:
+                    role["organization"] = org.name
+                toks = toks + subtree_tokens(org_tok) + [org_tok.head]
+            a, b = p.span_offsets(toks)
+            role["text"] = self.text[a:b]
+            self.registry.add_role(person, role)
+
+    # -- cues and speakers ---------------------------------------------------------
+    def cue_tokens(self, p: Parsed, qtok: dict[int, int]) -> list["Token"]:
+        cues = []
+        for t in p.doc:
+            if t.i in qtok:
+                continue
+            if t.lower_ == "according" and t.i + 1 < len(p.doc) and p.doc[t.i + 1].lower_ == "to":
+                cues.append(t)
+            elif is_verb(t) and lemma_of(t.text) in CUE_LEMMAS and t.dep_ not in ("amod", "compound", "aux"):
+                cues.append(t)
+            elif (t.i == 0 and t.tag_ in PROPER and t.lower_ in ("said", "says", "added", "asked", "wrote")):
+                cues.append(t)  # "Said Ellis: …" - the tagger takes the capital for a name
+        return cues
+
+    def speaker_for(self, p: Parsed, cue: "Token", qtok: dict[int, int]) -> Speaker | None:
+        if cue.lower_ == "according":
+            to = p.doc[cue.i + 1]
+            subj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        else:
+            subj = subject_of(cue)
+            if subj is not None and subj.i in qtok:
+                # The parser took quoted words for the subject ("“One of …,” X said").
+                subj = None
+            if subj is None:
+                subj = adjacent_subject(p, cue, qtok)
+        if subj is None:
+            return None
+        return self.resolve(p, subj)
+
+    def resolve(self, p: Parsed, subj: "Token") -> Speaker:
+        toks = name_tokens(p, subj)
+        start, end = p.span_offsets(toks)
+        text = self.text[start:end]
+        low = text.lower()
+        if len(toks) == 1 and low in PRONOUNS:
+            entity = self.registry.resolve_pronoun(start) if low in ("he", "she", "him", "her") else None
+            if entity is not None:
+                self.registry.mention(entity, start, 2)
+            return Speaker(start, end, text, entity)
+        head = toks[-1]
+        ent = p.ent_of(head)
+        if ent is not None and ent.label_ in LABEL_TYPE:
+            type_ = LABEL_TYPE[ent.label_]
+        elif all(t.tag_ in PROPER for t in toks):
+            type_ = PERSON if 2 <= len(toks) <= 3 and not looks_like_media(text) else ORG
+        else:
+            # A description: "the commander" may name a person met with that role.
+            if toks[0].lower_ in ("the", "this") and (holder := self.registry.by_role(head.text)):
+                self.registry.mention(holder, start, 2)
+                return Speaker(start, end, text, holder)
+            type_ = PERSON if head.lower_ in ROLE_NOUNS and head.tag_ == "NN" else ANON if (
+                head.lower_ in ANONYMOUS_HEADS or head.tag_ == "NNS"
+                             or toks[0].lower_ in ("a", "an", "some", "one")) else ORG
+        entity = self.registry.add(text, type_)
+        if entity is not None:
+            self.registry.mention(entity, start, 2)
+        return Speaker(start, end, text, entity)
+
+    # -- quotes ------------------------------------------------------------------
+    def quote_cue(self, p: Parsed, q: Quote, qtok: dict[int, int], index: int,
+                  cues: list["Token"]) -> tuple["Token | None", bool]:
+        """(cue, True if the quote hangs from it in the parse)."""
+        if not cues:
+            return None, False
+        cue_ids = {c.i: c for c in cues}
+        # Punctuation (the marks, a final period) attaches anywhere; only words count.
+        inside = [t for t in p.doc if qtok.get(t.i) == index and not t.is_punct]
+        best: tuple[int, "Token"] | None = None
+        for t in inside:
+            h, hops = t.head, 1
+            if h.i in qtok and qtok[h.i] == index:
+                continue
+            while True:
+                if h.i in cue_ids:
+                    if best is None or hops < best[0]:
+                        best = (hops, h)
+                    break
+                if h.head is h or hops > 8:
+                    break
+                h, hops = h.head, hops + 1
+        if best is not None:
+            return best[1], True
+
+        def distance(c: "Token") -> int:
+            s = p.start(c)
+            return q.open - s if s < q.open else s - q.close
+        return min(cues, key=distance), False
+
+    def quote_kind(self, p: Parsed, q: Quote, sentence_start: int) -> str:
+        before = self.text[sentence_start:q.open].rstrip()
+        if not before or before.endswith(":") or before[-1] in DASHES:
+            return "direct-quote"
+        words = re.findall(r"[\w’']+", before)
+        if words and lemma_of(words[-1]) in CUE_LEMMAS and (
+                before.endswith(",") or self.text[q.start:q.start + 1].isupper()):
+            return "direct-quote"
+        return "partial-quote"
+
+    def colon_speaker(self, p: Parsed, q: Quote, qtok: dict[int, int]) -> tuple[Speaker, Cue] | None:
+        """'Dunn had one explanation: “…”' or 'Dunn: “…”' - the colon is the cue."""
+        colon = next((t for t in p.doc if t.text == ":" and t.i not in qtok
+                      and self.text[p.end(t):q.open].strip() == ""), None)
+        if colon is None or colon.i == 0:
+            return None
+        before = p.doc[:colon.i]
+        root = before.root
+        subj = subject_of(root) if is_verb(root) else root
+        if subj is None or subj.i in qtok or subj.tag_ not in PROPER + ("PRP", "NN", "NNS"):
+            return None
+        return self.resolve(p, subj), Cue(p.start(colon), p.end(colon), ":")
+
+    def dash_speaker(self, q: Quote) -> tuple[Speaker, Cue] | None:
+        """Reader-voice style: “…” ― Sonya Herridge."""
+        m = DASH_NAME.match(self.text, q.close + 1)
+        if not m:
+            return None
+        a, b = m.span(1)
+        name = self.text[a:b].rstrip(".")
+        b = a + len(name)
+        entity = self.registry.add(name, PERSON)
+        if entity is not None:
+            self.registry.mention(entity, a, 2)
+        dash = self.text.index(m.group(0).strip()[0], q.close + 1)
+        return Speaker(a, b, name, entity), Cue(dash, dash + 1, self.text[dash])
+
+    # -- paraphrases ---------------------------------------------------------------
+    def paraphrase(self, p: Parsed, cue: "Token", cues: list["Token"], qtok: dict[int, int],
+                   taken: list[tuple[int, int]]) -> Claim | None:
+        lemma = lemma_of(cue.text)
+        if lemma in NO_PARAPHRASE or cue.lower_ == "according" or cue.dep_ in ("acl", "relcl", "amod"):
+            return None
+        comp = next((c for c in cue.children if c.dep_ in CLAUSE_DEPS), None)
+        if comp is None and lemma in OBJECT_CLAIM_VERBS:
+            comp = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        if comp is None or comp.i < cue.i:
+            return None
+        stop = {c.i for c in cues if c is not cue}
+        toks = subtree_tokens(comp, stop)
+        if any(t.i in qtok for t in toks) or any(t.i in stop for t in toks):
+            return None
+        while toks and (toks[0].dep_ == "mark" or toks[0].is_punct):
+            toks = toks[1:]
+        while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc",)):
+            toks = toks[:-1]
+        if len(toks) < 2:
+            return None
+        start, end = p.span_offsets(toks)
+        if any(a < end and start < b for a, b in taken):
+            return None
+        subj = subject_of(cue)
+        if subj is None or subj.i in qtok:
+            return None
+        speaker = self.resolve(p, subj)
+        return Claim("paraphrase", [(start, end)], p.index, speaker,
+                     Cue(p.start(cue), p.end(cue), cue.text), 0.6)

@@ -1,0 +1,149 @@
+"""Helpers over one parsed sentence: offsets, subjects, noun phrases, names.
+
+Each selected sentence is parsed as its own ``Doc``; ``Parsed`` maps its tokens back
+to offsets in the article text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from kb.extract.lexicon import TITLES, lemma_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+PRONOUNS = frozenset("he she it they we i you him her them us me".split())
+CLIMB_DEPS = frozenset({"advcl", "xcomp", "conj", "pcomp", "dep", "parataxis", "prep"})
+PROPER = ("NNP", "NNPS")
+NOUNS = ("NN", "NNS", "NNP", "NNPS")
+NAME_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
+_TITLE_SET = frozenset(TITLES)
+
+
+@dataclass
+class Parsed:
+    doc: "Doc"
+    offset: int      # article offset of the sentence's first character
+    index: int       # sentence index in the article
+
+    def start(self, tok: "Token") -> int:
+        return self.offset + tok.idx
+
+    def end(self, tok: "Token") -> int:
+        return self.offset + tok.idx + len(tok.text)
+
+    def span_offsets(self, toks: Iterable["Token"]) -> tuple[int, int]:
+        toks = list(toks)
+        return self.start(min(toks, key=lambda t: t.i)), self.end(max(toks, key=lambda t: t.i))
+
+    def ent_of(self, tok: "Token") -> "Span | None":
+        if not tok.ent_type_:
+            return None
+        for ent in self.doc.ents:
+            if ent.start <= tok.i < ent.end:
+                return ent
+        return None
+
+
+def is_verb(tok: "Token") -> bool:
+    return tok.tag_.startswith("VB")
+
+
+def verb_lemma(tok: "Token") -> str:
+    return lemma_of(tok.text)
+
+
+def subject_of(verb: "Token") -> "Token | None":
+    """The subject of ``verb``, climbing from participles and complements ("…, saying")."""
+    current = verb
+    for _ in range(6):
+        for child in current.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return _through_relative(child, current)
+            if child.dep_ == "nsubjpass":
+                agent = next((c for c in current.children if c.dep_ == "agent"), None)
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                return pobj or _through_relative(child, current)
+        if current.dep_ == "relcl":
+            return current.head
+        if current.dep_ == "acl" and current.head.tag_ in ("NNP", "NNPS", "PRP", "NN", "NNS") \
+                and current.tag_ == "VBG":
+            return current.head  # "footage of Trump saying …"
+        if current.dep_ in CLIMB_DEPS and current.head is not current:
+            current = current.head
+            continue
+        break
+    return None
+
+
+def _through_relative(subject: "Token", verb: "Token") -> "Token":
+    # "Salami, who said ..." : the relative pronoun stands for the noun it modifies.
+    if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+        return verb.head
+    return subject
+
+
+def name_tokens(p: Parsed, tok: "Token") -> list["Token"]:
+    """The tokens naming ``tok``: its entity, its proper-noun compound, or its noun phrase."""
+    # "The commander of Iran's Revolutionary Guards, Major General Hossein Salami": the
+    # apposed name is the speaker's name.
+    if tok.tag_ in ("NN", "NNS"):
+        for child in tok.children:
+            if child.dep_ == "appos" and child.tag_ in PROPER:
+                return name_tokens(p, child)
+    ent = p.ent_of(tok)
+    if ent is not None and ent.label_ in NAME_ENTS:
+        toks = [t for t in ent if t.tag_ != "POS" and t.text not in ("’", "'")]
+        return strip_titles(toks) or toks
+    if tok.tag_ in PROPER:
+        toks = [c for c in tok.lefts if c.dep_ == "compound" and c.tag_ in PROPER] + [tok]
+        lo = min(t.i for t in toks)
+        toks = [p.doc[i] for i in range(lo, tok.i + 1)]
+        return strip_titles(toks) or toks
+    if tok.text.lower() in PRONOUNS or tok.tag_ in ("PRP",):
+        return [tok]
+    # A common noun: its determiner, adjectives and compounds up to the head.
+    lefts = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "nummod", "poss", "quantmod")]
+    lo = min([c.i for c in lefts] + [tok.i])
+    return [p.doc[i] for i in range(lo, tok.i + 1)]
+
+
+def strip_titles(toks: list["Token"]) -> list["Token"]:
+    """Drop leading title words ("Major General", "Brig.-Gen.") from a name's tokens."""
+    i = 0
+    while i < len(toks) - 1:
+        two = " ".join(t.text for t in toks[i:i + 2])
+        if two in _TITLE_SET and i + 2 < len(toks):
+            i += 2
+        elif toks[i].text in _TITLE_SET:
+            i += 1
+        else:
+            break
+    return toks[i:]
+
+
+def title_before(p: Parsed, first: "Token") -> str | None:
+    """The title right before a name ("Brig.-Gen.", "Major General"), if any."""
+    doc = p.doc
+    for width in (3, 2, 1):
+        lo = first.i - width
+        if lo < 0:
+            continue
+        text = " ".join(t.text for t in doc[lo:first.i])
+        if text in _TITLE_SET:
+            return text
+    return None
+
+
+def subtree_tokens(tok: "Token", stop: set[int] | None = None) -> list["Token"]:
+    """``tok``'s subtree minus the subtrees rooted at tokens in ``stop``."""
+    stop = stop or set()
+    out: list["Token"] = []
+    todo = [tok]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        todo.extend(c for c in t.children if c.i not in stop)
+    return sorted(out, key=lambda t: t.i)
