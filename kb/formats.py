@@ -22,6 +22,8 @@ from .errors import InputError, ParseError, UnknownFormatError
 
 __all__ = [
     "RDF_FORMATS",
+    "REVIEW_KINDS",
+    "INPUT_KINDS",
     "FORMAT_ALIASES",
     "SUFFIXES",
     "InputFile",
@@ -45,12 +47,18 @@ FORMAT_ALIASES = {
     "ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "n-quads": "nquads", "nq": "nquads",
     "json-ld": "jsonld", "rdfxml": "xml", "rdf": "xml", "rdf/xml": "xml", "owl": "xml",
 }
-#: file suffix → input kind: an RDF format name, "record" (claim-record JSON) or "article"
+#: file suffix → input kind: an RDF format name, "record" (claim-record JSON), "article",
+#: or a review format (see :data:`REVIEW_KINDS`)
 SUFFIXES = {
     ".ttl": "turtle", ".turtle": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads",
     ".jsonld": "jsonld", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
-    ".json": "record", ".txt": "article",
+    ".json": "record", ".txt": "article", ".csv": "claimskg-csv",
 }
+#: Inputs that are fact-checks, mapped onto kb's model on the way in:
+#: ClaimReview JSON-LD as fact-checkers publish it, ClaimsKG RDF (Turtle) and CSV exports.
+REVIEW_KINDS = ("claimreview", "claimskg", "claimskg-csv")
+#: Every value ``--format`` takes for an input file.
+INPUT_KINDS = ("record", "article", *REVIEW_KINDS)
 
 # JSON-LD contexts kb understands without fetching them. What they map to is what
 # ClaimReview and ClaimsKG markup needs: schema.org terms, with url/sameAs as IRIs.
@@ -64,6 +72,7 @@ _KNOWN_CONTEXTS = {
     "http://schema.org/docs/jsonldcontext.json", "https://schema.org/docs/jsonldcontext.json",
 }
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_CLAIMREVIEW = re.compile(r'"@type"\s*:\s*(\[[^\]]*)?"(schema:|https?://schema\.org/)?ClaimReview"')
 
 
 def canonical_format(name: str) -> str:
@@ -106,7 +115,7 @@ def read_input(path: str | Path, fmt: str | None = None) -> InputFile:
     """Read a file, decide what it holds, and check it is UTF-8 text."""
     p = Path(path)
     if fmt:
-        kind = fmt if fmt in ("record", "article") else canonical_format(fmt)
+        kind = fmt if fmt in INPUT_KINDS else canonical_format(fmt)
     else:
         kind = SUFFIXES.get(p.suffix.lower(), "")
         if not kind:
@@ -122,7 +131,11 @@ def read_input(path: str | Path, fmt: str | None = None) -> InputFile:
         raise InputError(f"{p}: is a directory, not a file") from None
     except OSError as err:
         raise InputError(f"{p}: cannot read: {err.strerror}") from None
-    return InputFile(str(p), kind, data, decode_utf8(data, str(p)))
+    text = decode_utf8(data, str(p))
+    if kind == "jsonld" and _CLAIMREVIEW.search(text):
+        # Fact-checkers' ClaimReview markup is mapped onto kb's model, not stored as is.
+        kind = "claimreview"
+    return InputFile(str(p), kind, data, text)
 
 
 def decode_utf8(data: bytes, name: str) -> str:
@@ -184,6 +197,3 @@ def parse_rdf(data: bytes | str, fmt: str, name: str = "input", *, publicID: str
         raise ParseError(f"{name}: malformed {fmt}: {message}") from None
     return ds
 
-
-def graph_of(ds: Dataset) -> Graph:
-    return ds.default_graph  # type: ignore[return-value]

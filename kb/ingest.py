@@ -82,7 +82,7 @@ class IngestResult:
         return any(status != "unchanged" for status in self.graphs.values())
 
     def summary(self) -> str:
-        counts = {s: sum(1 for v in self.graphs.values() if v == s) for s in ("added", "replaced", "unchanged")}
+        counts = {s: sum(1 for v in self.graphs.values() if v == s) for s in ("added", "replaced", "deleted", "unchanged")}
         parts = [f"{n} graph{'s' if n != 1 else ''} {s}" for s, n in counts.items() if n]
         return f"{', '.join(parts) or 'nothing to ingest'}; {self.triples} triples, {self.claims} claims written"
 

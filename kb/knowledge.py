@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from . import iris
 from .errors import InputError, NotFoundError, ParseError, QueryError, QueryTimeoutError, UnknownFormatError
-from .formats import RDF_FORMATS, InputFile, canonical_format, decode_utf8, media_type, parse_rdf, read_input
+from .formats import REVIEW_KINDS, InputFile, canonical_format, decode_utf8, media_type, parse_rdf, read_input
 from .ingest import Change, IngestResult, InputMeta, apply_changes, changes_from_rdf, changes_from_record
 from .record import ArticleRecord, parse_record
 from .results import SELECT_FORMATS
@@ -98,6 +98,8 @@ class KnowledgeBase:
                 changes += changes_from_record(records[item.name], _meta(item, "text/plain"))
             elif item.kind == "record":
                 changes += changes_from_record(_record_from_json(item.text, item.name), _meta(item, "application/json"))
+            elif item.kind in REVIEW_KINDS:
+                changes += self._review_changes(item)
             else:
                 ds = parse_rdf(item.text, item.kind, item.name)
                 changes += changes_from_rdf(ds, _meta(item, media_type(item.kind)))
@@ -129,6 +131,16 @@ class KnowledgeBase:
         record = parse_record(extract_text(text, date=date, **document))
         meta = InputMeta(name, iris.sha256_hex(text), "text/plain")
         return apply_changes(self.backend, changes_from_record(record, meta))
+
+    def _review_changes(self, item: InputFile) -> list[Change]:
+        name = os.path.basename(item.name)
+        if item.kind == "claimreview":
+            from .claimreview import claimreview_changes
+
+            return claimreview_changes(self, item.data, name=name)
+        from .claimskg import claimskg_changes
+
+        return claimskg_changes(item.data, "csv" if item.kind == "claimskg-csv" else "turtle", name=name)
 
     def _extract(self, articles: list[InputFile], date: dt.date | None) -> dict[str, ArticleRecord]:
         from .extract import extract_files

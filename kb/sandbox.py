@@ -129,7 +129,7 @@ def _execute_fresh(store_path: str, request: QueryRequest, attempts: int = 3) ->
                 return execute(store, request)
             finally:
                 del store
-        except OSError as err:
+        except (OSError, RuntimeError) as err:
             if attempt + 1 == attempts or "No such file" not in str(err):
                 raise
     raise AssertionError("unreachable")

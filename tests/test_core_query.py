@@ -157,3 +157,19 @@ def test_kb_stats_json(store):
         "triples": people_and_org + provenance,
         "claims": 0, "people": 2, "organizations": 1, "documents": 0, "reviews": 0, "graphs": 1,
     }
+
+
+def test_reading_commands_work_while_another_process_holds_the_store(store):
+    with KnowledgeBase(store):  # as `kb serve` does: the read-write lock is taken
+        run = kb_cli(store, "query", "--format", "csv", NAMES)
+        assert (run.code, run.out.splitlines()[:2]) == (0, ["name", "Ana Ruiz"])
+        stats = kb_cli(store, "stats", "--json")
+        assert json.loads(stats.out)["people"] == 2
+        ingest = kb_cli(store, "ingest", str(store / "nothing.ttl"))
+        assert ingest.code == 1 and "in use by another process" in ingest.err
+
+
+def test_reading_a_missing_store_is_one_clear_line(tmp_path):
+    run = kb_cli(tmp_path / "nowhere", "stats")
+    assert (run.code, run.err) == (
+        1, f"kb: error: no knowledge base at {tmp_path / 'nowhere'} (create one with `kb init` or `kb ingest`)\n")

@@ -24,6 +24,17 @@ def _kb(args: argparse.Namespace, **options: Any) -> Any:
     return KnowledgeBase(args.store, **options)
 
 
+def _kb_reader(args: argparse.Namespace, **options: Any) -> Any:
+    """A read-only view: commands that only read work while `kb serve` holds the store."""
+    from ..store import is_remote
+
+    if not is_remote(args.store) and not os.path.isdir(args.store):
+        from ..errors import StoreError
+
+        raise StoreError(f"no knowledge base at {args.store} (create one with `kb init` or `kb ingest`)")
+    return _kb(args, read_only=True, **options)
+
+
 def _progress(description: str) -> Any:
     """A tqdm progress bar on stderr, shown only when stderr is a terminal."""
 
@@ -123,7 +134,7 @@ def format_table(rows: list[tuple[str, ...]] | list[list[str]]) -> str:
 
 # -- validate ----------------------------------------------------------------
 def cmd_validate(args: argparse.Namespace) -> int:
-    with _kb(args) as kb:
+    with _kb_reader(args) as kb:
         report = kb.validate(progress=_progress("validate"))
     if args.format == "json":
         print(json.dumps(report.as_dict(), indent=1))
@@ -156,7 +167,7 @@ def _query_text(args: argparse.Namespace) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     text = _query_text(args)
     fmt = args.format
-    with _kb(args, query_timeout=args.timeout) as kb:
+    with _kb_reader(args, query_timeout=args.timeout) as kb:
         from ..sparql import check_read_only
 
         form = check_read_only(text)
@@ -189,7 +200,7 @@ def _results_table(doc: dict[str, Any]) -> str:
 
 # -- export ------------------------------------------------------------------
 def cmd_export(args: argparse.Namespace) -> int:
-    with _kb(args) as kb:
+    with _kb_reader(args) as kb:
         data = kb.export(args.format, document=args.document, include_provenance=args.include_provenance)
     _write(data, args.output)
     return 0
@@ -197,7 +208,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 # -- stats -------------------------------------------------------------------
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _kb(args) as kb:
+    with _kb_reader(args) as kb:
         stats = kb.stats()
     if args.json:
         print(json.dumps(stats))
@@ -213,7 +224,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("ingest", help="validate and store articles, claim records or RDF")
     p.add_argument("files", nargs="+", metavar="FILE", help=".txt article, .json claim record, or RDF")
-    p.add_argument("--format", help="read every FILE as this: record, article, or an RDF format")
+    p.add_argument("--format", help="read every FILE as: record, article, claimreview, claimskg, claimskg-csv, "
+                   "or an RDF format (default: by suffix)")
     p.add_argument("--date", type=_date, help="the publication date of .txt articles (YYYY-MM-DD)")
     p.add_argument("--report", metavar="FILE", help="write the full SHACL report here if the data is rejected")
     p.set_defaults(func=cmd_ingest)

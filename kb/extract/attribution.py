@@ -15,7 +15,7 @@ from kb.extract.claims import Claim, Cue, Speaker
 from kb.extract.entities import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
 from kb.extract.lexicon import ANONYMOUS_HEADS, CUE_LEMMAS, EVALUATIVE_VERBS, lemma_of
 from kb.extract.quotes import Quote
-from kb.extract.syntax import PROPER, PRONOUNS, Parsed, is_verb, name_tokens, subject_of, subtree_tokens, title_before
+from kb.extract.syntax import PROPER, PRONOUNS, Parsed, antecedent, is_verb, name_tokens, subject_of, subtree_tokens, title_before
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -38,6 +38,9 @@ predecessor successor adviser advisor aide analyst professor editor reporter hos
 strategist manager ambassador general official lawyer attorney judge commander chair
 """.split())
 DASHES = "―—–-"
+# Links that do not put a clause inside what an outer verb reports: "after she
+# attacked …" (advcl) and a sentence's parts side by side.
+NOT_EMBEDDING = frozenset({"advcl", "parataxis", "nsubj", "nsubjpass", "csubj"})
 DASH_NAME = re.compile(r"\s*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})")
 
 
@@ -58,6 +61,23 @@ def adjacent_subject(p: Parsed, cue: "Token", qtok: dict[int, int]) -> "Token | 
                 return _np_head(t)
             if is_verb(t):
                 break
+    if i < 0:
+        # No quote before the cue: the speaker cannot follow the cue ("call them
+        # “…”"), but may stand right before it when the parser lost the subject
+        # ("…, Obama and Clinton call them “…”").
+        j = cue.i - 1
+        while j >= 0 and (doc[j].tag_ in ("RB", "MD", ",") or doc[j].dep_ in ("aux", "neg")):
+            j -= 1
+        if j < 0 or doc[j].i in qtok:
+            return None
+        t = doc[j]
+        # "Marc Morial, the chief executive of the League, forcefully told …"
+        for a in [t, *t.ancestors]:
+            if a.dep_ == "appos" and a.head.tag_ in PROPER and a.head.i < a.i:
+                return a.head
+            if a.i >= cue.i or a.dep_ not in ("pobj", "prep", "compound", "appos", "det", "amod"):
+                break
+        return t if t.tag_ in PROPER + ("PRP",) else None
     for t in doc[cue.i + 1:cue.i + 4]:
         if t.i in qtok or t.is_punct or t.tag_ == "IN":
             break
@@ -165,6 +185,11 @@ class SentenceReader:
         return self.resolve(p, subj)
 
     def resolve(self, p: Parsed, subj: "Token") -> Speaker:
+        noun = antecedent(subj)
+        if noun is not None:
+            # "McConnell, who said …": the mention is "who", the speaker McConnell.
+            named = self.resolve(p, noun)
+            return Speaker(p.start(subj), p.end(subj), subj.text, named.entity)
         toks = name_tokens(p, subj)
         start, end = p.span_offsets(toks)
         text = self.text[start:end]
@@ -216,12 +241,29 @@ class SentenceReader:
                     break
                 h, hops = h.head, hops + 1
         if best is not None:
-            return best[1], True
+            return self.outer_cue(best[1], cue_ids), True
 
         def distance(c: "Token") -> int:
             s = p.start(c)
             return q.open - s if s < q.open else s - q.close
         return min(cues, key=distance), False
+
+    @staticmethod
+    def outer_cue(cue: "Token", cue_ids: dict[int, "Token"]) -> "Token":
+        """The outermost reporting verb whose statement holds ``cue``'s clause.
+
+        "Ban condemned what he called a “brazen breach”" and "Trump said that Clinton
+        described the deal as “the gold standard”": the quote is part of what the outer
+        speaker says, so that speaker is the source.
+        """
+        if cue.dep_ == "conj":
+            return cue  # "She said …, and he replied “…”": a statement of its own
+        h, hops = cue, 0
+        while h.head is not h and hops < 8 and h.dep_ not in NOT_EMBEDDING:
+            h, hops = h.head, hops + 1
+            if h.i in cue_ids and h.lower_ != "according":
+                cue = h
+        return cue
 
     def quote_kind(self, p: Parsed, q: Quote, sentence_start: int) -> str:
         before = self.text[sentence_start:q.open].rstrip()

@@ -17,11 +17,12 @@ from kb.extract.article import body_start, paragraphs
 from kb.extract.attribution import SentenceReader
 from kb.extract.claims import Claim, Cue, Speaker
 from kb.extract.context import Context, read_context
-from kb.extract.entities import ANON, Registry
+from kb.extract.entities import ANON, PERSON, Registry
 from kb.extract.lexicon import CUE_WORD, MEDIA, VENUES
 from kb.extract.quotes import DOUBLE_MARKS, Quote, find_quotes
 from kb.extract.segment import Sentence, split_sentences
 from kb.extract.syntax import Parsed
+from kb.extract.transcript import Turn, find_turns
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -47,6 +48,10 @@ class Plan:
     quotes: list[Quote]
     sentences: list[Sentence]
     selected: list[int] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+
+    def in_turn(self, offset: int) -> bool:
+        return any(t.covers(offset, self.paragraphs) for t in self.turns)
 
     def texts(self) -> list[str]:
         return [self.sentences[i].text(self.text) for i in self.selected]
@@ -62,8 +67,11 @@ def plan(text: str, date: datetime.date | None, thorough: bool = False) -> Plan:
     pars = paragraphs(text, body_start(text))
     quotes = find_quotes(text, pars)
     sentences = split_sentences(text, pars, quotes)
+    turns = find_turns(text, pars)
     chosen = set()
     for i, s in enumerate(sentences):
+        if turns and any(t.covers(s.start, pars) for t in turns):
+            continue  # a transcript turn is attributed by its label, not by parsing
         chunk = s.text(text)
         if any(m in chunk for m in DOUBLE_MARKS):
             chosen.add(i)
@@ -76,7 +84,7 @@ def plan(text: str, date: datetime.date | None, thorough: bool = False) -> Plan:
               or (thorough and CUE_WORD.search(chunk))):
             chosen.add(i)
     selected = sorted(chosen)
-    return Plan(text, date, pars, quotes, sentences, selected)
+    return Plan(text, date, pars, quotes, sentences, selected, turns)
 
 
 def is_junk(text: str, q: Quote) -> bool:
@@ -110,13 +118,14 @@ class Builder:
     def run(self) -> list[Claim]:
         for si in self.plan.selected:
             self.sentence(si)
+        self.claims.extend(self.turn_claim(t) for t in self.plan.turns)
         return sorted(self.claims, key=lambda c: (c.start, c.end))
 
     # -----------------------------------------------------------------------------
     def sentence(self, si: int) -> None:
         p = self.parsed[si]
         s = self.plan.sentences[si]
-        qs = [q for q in self.plan.quotes if s.start <= q.open < s.end]
+        qs = [q for q in self.plan.quotes if s.start <= q.open < s.end and not self.plan.in_turn(q.open)]
         qtok: dict[int, int] = {}
         for t in p.doc:
             at = p.start(t)
@@ -181,6 +190,17 @@ class Builder:
             return Claim("direct-quote", [(q.start, q.end)], p.index, last.speaker, last.cue, 0.6)
         # Nobody to attribute it to: a quote without a speaker is not a usable claim.
         return None
+
+    def turn_claim(self, turn: Turn) -> Claim:
+        """``PENCE: …``: the label says the turn, word for word."""
+        a, b = turn.label
+        label = self.text[a:b]
+        entity = self.registry.add(label.title(), PERSON)
+        if entity is not None:
+            self.registry.mention(entity, a, 2)
+        si = next((i for i, s in enumerate(self.plan.sentences) if s.start <= a < s.end), 0)
+        return Claim("direct-quote", list(turn.spans), si, Speaker(a, b, label, entity),
+                     Cue(turn.colon, turn.colon + 1, ":"), 0.8)
 
     def colon_intro(self, s: Sentence) -> tuple[Speaker | None, Cue] | None:
         """'Caddell continued:' in the sentence before introduces this quote."""

@@ -22,7 +22,8 @@ believe think conclude allege declare demand pledge swear threaten announce read
 """.split())
 EVALUATIVE_VERBS = frozenset("""
 praise criticize criticise condemn denounce slam blast attack accuse applaud hail
-commend thank blame mock ridicule defend question dismiss reject call label
+commend thank blame mock ridicule defend question dismiss reject call label brand dub
+characterize characterise liken laud
 """.split())
 CUE_LEMMAS = SPEECH_VERBS | EVALUATIVE_VERBS
 

@@ -81,8 +81,10 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
             if skip_first and i == lo:
                 continue
             role = mark_role(text, i, lo, hi)
-            if role is None:
-                role = "close" if depth else "open"
+            if role is None or (i == lo and depth == 0):
+                # A mark that starts a paragraph outside any quote can only open one,
+                # whatever its glyph ("” … what I learned …,” he said").
+                role = "close" if depth and role is None else "open"
             if role == "open":
                 if depth == 0:
                     first_open = i

@@ -71,8 +71,9 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]],
                 sentences.append(Sentence(start, _trim_end(text, start, lo), index - 1))
             start = lo
         for m in SENTENCE_END.finditer(text, lo, hi):
-            if inside[m.start()]:
-                continue
+            if inside[m.start()] and not (m.end() < hi and text[m.end()] in DOUBLE_MARKS
+                                          and not inside[m.end()]):
+                continue  # inside a quote, unless the quote closes right after: “… .” Next
             end = m.end()
             while end < hi and text[end] in CLOSERS:
                 end += 1
@@ -113,6 +114,9 @@ def attribution_follows(text: str, start: int, end: int) -> bool:
     stop = SENTENCE_END.search(text, start, end)
     clause = text[start:stop.start() if stop else end]
     m = CUE_WORD.search(clause)
+    mark = next((i for i, ch in enumerate(clause) if ch in DOUBLE_MARKS), None)
+    if mark is not None and not clause[:mark].rstrip().endswith((",", ":")):
+        return False  # “…” Russia insisted that Pyongyang “stop …” - a sentence of its own
     return m is not None and len(clause[:m.start()].split()) <= 8 and len(clause.split()) <= 20
 
 

@@ -59,13 +59,21 @@ def subject_of(verb: "Token") -> "Token | None":
     """The subject of ``verb``, climbing from participles and complements ("…, saying")."""
     current = verb
     for _ in range(6):
+        if current.tag_ == "VBG" and current.dep_ in ("xcomp", "advcl") and current.i:
+            # "footage of Trump saying …": the parser hung the participle on the verb,
+            # but the name right before it is who speaks.
+            prev = current.doc[current.i - 1]
+            if prev.tag_ in PROPER and prev.dep_ == "pobj":
+                return prev
         for child in current.children:
+            if not any(ch.isalnum() for ch in child.text):
+                continue  # a dash the tagger took for a noun ("― Trump boasted")
             if child.dep_ in ("nsubj", "csubj"):
-                return _through_relative(child, current)
+                return child
             if child.dep_ == "nsubjpass":
                 agent = next((c for c in current.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-                return pobj or _through_relative(child, current)
+                return pobj or child
         if current.dep_ == "relcl":
             return current.head
         if current.dep_ == "acl" and current.head.tag_ in ("NNP", "NNPS", "PRP", "NN", "NNS") \
@@ -78,11 +86,11 @@ def subject_of(verb: "Token") -> "Token | None":
     return None
 
 
-def _through_relative(subject: "Token", verb: "Token") -> "Token":
-    # "Salami, who said ..." : the relative pronoun stands for the noun it modifies.
-    if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
-        return verb.head
-    return subject
+def antecedent(tok: "Token") -> "Token | None":
+    """The noun a relative pronoun subject stands for ("Salami, who said …"), else None."""
+    if tok.tag_ in ("WP", "WDT") and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "relcl":
+        return tok.head.head
+    return None
 
 
 def name_tokens(p: Parsed, tok: "Token") -> list["Token"]:

@@ -42,6 +42,7 @@ def _subs(bindings: Mapping[str, Node] | None) -> dict[ox.Variable, Any] | None:
 class EmbeddedBackend(Backend):
     def __init__(self, path: str, *, read_only: bool = False) -> None:
         self.location = os.path.abspath(path)
+        self.read_only = read_only
         try:
             if read_only:
                 self.store = ox.Store.read_only(self.location)
@@ -178,8 +179,9 @@ class EmbeddedBackend(Backend):
         return len(self.store)
 
     def close(self) -> None:
-        try:
-            self.store.flush()
-        except OSError:
-            pass
+        if not self.read_only:
+            try:
+                self.store.flush()
+            except (OSError, RuntimeError):
+                pass
         del self.store

@@ -1,0 +1,210 @@
+"""The behaviour suite on the embedded store and on a real `oxigraph serve`,
+plus what only the SPARQL-server backend does (bindings, dataset parameters)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+
+from behaviour import *  # noqa: F401,F403  (fixtures: kb_location, make_kb, oxigraph_server)
+from behaviour import OTHER_RECORD, small_record, start_oxigraph
+from kb import KnowledgeBase, ParseError, QueryTimeoutError, ReadOnlyError, ValidationError
+from kb.store.remote import RemoteBackend, inject_values
+
+BAD_CLAIM = """
+@prefix schema: <http://schema.org/> . @prefix kb: <https://w3id.org/claimkb/ns#> .
+<https://example.org/c1> a schema:Claim ; schema:text "x" ; kb:kind kb:NoSuchKind .
+"""
+
+
+def state(kb: KnowledgeBase) -> list[str]:
+    """Every stored quad as a sorted list of N-Quads lines."""
+    data = kb.backend.dump("nquads", kb.backend.graphs()).decode()
+    return sorted(line for line in data.splitlines() if line.strip())
+
+
+# -- the behaviour suite ------------------------------------------------------------
+def test_ingest_stores_the_record_and_its_provenance(make_kb):
+    kb = make_kb()
+    result = kb.ingest_record(small_record(), name="bridge.json")
+    assert list(result.graphs.values()) == ["added"]
+    assert (result.triples, result.claims) == (76, 2)
+    assert kb.stats() == {"triples": 91, "claims": 2, "people": 1, "organizations": 1, "documents": 1,
+                          "reviews": 0, "graphs": 1}
+    assert len(kb.backend.graphs()) == 2  # the document graph and the provenance graph
+
+
+def test_reingest_is_a_no_op(make_kb):
+    kb = make_kb()
+    kb.ingest_record(small_record(), name="bridge.json")
+    before = state(kb)
+    again = kb.ingest_record(small_record(), name="bridge.json")
+    assert list(again.graphs.values()) == ["unchanged"] and not again.changed
+    assert state(kb) == before
+
+
+def test_a_rejected_write_leaves_the_store_unchanged(make_kb):
+    kb = make_kb()
+    kb.ingest_record(small_record(), name="bridge.json")
+    before = state(kb)
+    with pytest.raises(ValidationError) as caught:
+        kb.ingest_rdf(BAD_CLAIM, "turtle", name="bad.ttl")
+    assert not caught.value.report.conforms
+    assert any(v.path == URIRef("https://w3id.org/claimkb/ns#kind") for v in caught.value.report.violations)
+    assert state(kb) == before
+
+
+def test_a_second_document_adds_a_graph_and_replacing_one_keeps_the_other(make_kb):
+    kb = make_kb()
+    kb.ingest_record(small_record(), name="a.json")
+    kb.ingest_record(OTHER_RECORD, name="b.json")
+    assert kb.stats()["documents"] == 2 and kb.stats()["claims"] == 4
+    rows = kb.select("SELECT ?t WHERE { ?c a schema:Claim ; kb:kind kb:DirectQuote ; schema:text ?t } ORDER BY ?t")
+    assert rows == [{"t": "the bridge will reopen in June"}, {"t": "the bridge will reopen in May"}]
+
+
+def test_trusted_queries_take_bindings(make_kb):
+    kb = make_kb()
+    kb.ingest_record(small_record(), name="bridge.json")
+    rows = kb.select(
+        "SELECT ?name ?c WHERE { ?c schema:author ?p . ?p schema:name ?name }",
+        {"name": Literal("Jane Roe")},
+    )
+    assert len(rows) == 1 and rows[0]["name"] == "Jane Roe"
+    assert kb.select("SELECT ?name WHERE { ?p schema:name ?name }", {"name": Literal('no "such" name')}) == []
+    assert kb.ask("ASK { ?p schema:name ?name }", {"name": Literal("Jane Roe")}) is True
+
+
+S = "PREFIX schema: <http://schema.org/> "
+
+
+def test_user_queries_in_every_result_form(make_kb):
+    kb = make_kb()
+    kb.ingest_record(small_record(), name="bridge.json")
+    out = kb.query(S + "SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name }")
+    assert json.loads(out.body)["results"]["bindings"] == [{"name": {"type": "literal", "value": "Jane Roe"}}]
+    assert kb.query(S + "SELECT ?name WHERE { ?p schema:name ?name } ORDER BY ?name", result_format="csv").body == (
+        b"name\r\nExample Gazette\r\nJane Roe\r\n"
+    )
+    assert json.loads(kb.query(S + "ASK { ?p schema:name \"Jane Roe\" }").body)["boolean"] is True
+    graph = kb.query(S + "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a schema:Person ; schema:name ?n }",
+                     result_format="nt")
+    assert graph.body == b'<https://w3id.org/claimkb/id/person/jane-roe> <http://schema.org/name> "Jane Roe" .\n'
+    capped = kb.query("SELECT ?s WHERE { ?s ?p ?o }", max_rows=3)
+    assert capped.rows == 3 and capped.truncated
+
+
+def test_user_queries_honour_the_dataset_parameters(make_kb):
+    kb = make_kb()
+    kb.ingest_record(small_record(), name="bridge.json")
+    from kb import iris
+
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    pg = str(iris.PROVENANCE_GRAPH)
+    only_prov = json.loads(kb.query(count, default_graphs=[pg]).body)
+    assert only_prov["results"]["bindings"][0]["n"]["value"] == "15"
+    named = json.loads(kb.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=[pg]).body)
+    assert [b["g"]["value"] for b in named["results"]["bindings"]] == [pg]
+
+
+def test_refused_and_malformed_user_queries(make_kb):
+    kb = make_kb()
+    with pytest.raises(ReadOnlyError):
+        kb.query("SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
+    with pytest.raises(ReadOnlyError):
+        kb.query("INSERT DATA { <http://a> <http://b> <http://c> }")
+    with pytest.raises(ParseError):
+        kb.query("SELECT ?s WHERE { ?s ?p }")
+
+
+def test_export_round_trips_into_a_new_store(make_kb, tmp_path):
+    kb = make_kb()
+    kb.ingest_record(small_record(), name="bridge.json")
+    data = kb.export("trig")
+    with KnowledgeBase(tmp_path / "copy") as copy:
+        copy.ingest_rdf(data, "trig", name="export.trig")
+        again = copy.export("trig")
+    a, b = Dataset(), Dataset()
+    a.parse(data=data, format="trig")
+    b.parse(data=again, format="trig")
+    quads_a, quads_b = set(a.quads()), set(b.quads())  # no blank nodes: kb skolemizes them
+    assert quads_a == quads_b and len(quads_a) == 76
+
+
+def test_full_validation_passes(make_kb):
+    kb = make_kb()
+    kb.ingest_record(small_record(), name="bridge.json")
+    report = kb.validate()
+    assert report.conforms, report.text()
+
+
+# -- only the SPARQL-server backend --------------------------------------------------
+def test_values_are_injected_as_data_never_as_syntax():
+    q = 'PREFIX x: <http://x/> SELECT ?a WHERE { # { in a comment\n ?a ?b "{" }'
+    out = inject_values(q, {"a": URIRef("http://e/1"), "b": Literal('"} } DROP ALL ; {')})
+    assert out == (
+        'PREFIX x: <http://x/> SELECT ?a WHERE { VALUES (?a ?b) { (<http://e/1> "\\"} } DROP ALL ; {") }  '
+        '# { in a comment\n ?a ?b "{" }'
+    )
+    assert inject_values(q, None) == q
+    with pytest.raises(ValueError):
+        inject_values(q, {"a": URIRef("http://e/> } DROP ALL")})
+
+
+def test_every_union_mode_that_oxigraph_understands_gives_the_same_answers(oxigraph_server, monkeypatch):
+    oxigraph_server.update("DROP ALL")
+    with KnowledgeBase(oxigraph_server.url) as kb:
+        kb.ingest_record(small_record(), name="bridge.json")
+        expected = kb.stats()
+    for mode in ("oxigraph", "graphs"):
+        monkeypatch.setenv("KB_STORE_UNION", mode)
+        with KnowledgeBase(oxigraph_server.url) as kb:
+            assert kb.backend.union == mode
+            assert kb.stats() == expected
+    # Without a union, Oxigraph's default graph is its real (empty) default graph.
+    monkeypatch.setenv("KB_STORE_UNION", "native")
+    with KnowledgeBase(oxigraph_server.url) as kb:
+        assert kb.stats()["claims"] == 0
+
+
+def test_explicit_endpoints_and_no_rdflib_default_graph_trap(oxigraph_server, monkeypatch):
+    oxigraph_server.update("DROP ALL")
+    monkeypatch.setenv("KB_STORE_QUERY", oxigraph_server.url + "/query")
+    monkeypatch.setenv("KB_STORE_UPDATE", oxigraph_server.url + "/update")
+    sent: list[bytes] = []
+    original = RemoteBackend._post
+
+    def spy(self, url, body, *args, **kwargs):
+        sent.append(body)
+        return original(self, url, body, *args, **kwargs)
+
+    monkeypatch.setattr(RemoteBackend, "_post", spy)
+    with KnowledgeBase("https://unused.invalid/ignored") as kb:
+        assert kb.backend.query_endpoint == oxigraph_server.url + "/query"
+        kb.ingest_record(small_record(), name="bridge.json")
+        kb.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert sent and not any(b"x-rdflib" in body for body in sent)
+
+
+def test_an_unreachable_server_is_a_store_error(monkeypatch):
+    from behaviour import free_port
+    from kb import StoreError
+
+    with KnowledgeBase(f"http://127.0.0.1:{free_port()}") as kb:
+        with pytest.raises(StoreError, match="cannot reach the SPARQL server"):
+            kb.stats()
+
+
+def test_a_slow_query_times_out_and_the_server_keeps_answering(tmp_path):
+    server = start_oxigraph(tmp_path / "slow", "--timeout-s", "3")
+    try:
+        with KnowledgeBase(server.url) as kb:
+            kb.ingest_record(small_record(), name="bridge.json")
+            slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+            with pytest.raises(QueryTimeoutError):
+                kb.query(slow, timeout=0.5)
+            assert kb.stats()["claims"] == 2
+    finally:
+        server.stop()
