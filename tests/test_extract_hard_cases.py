@@ -146,3 +146,83 @@ def test_medium_addressee_and_intermediary() -> None:
 def test_scare_titles_and_numbers_are_not_claims() -> None:
     text = "She appeared on “Morning Report” and posted “12345” online."
     assert extract(text)["claims"] == []
+
+
+# -- speakers: transcripts, nested cues, relative pronouns, sentence ends -------------
+
+def test_transcript_turns_are_direct_quotes_of_their_label() -> None:
+    # As PolNeAR annotates transcripts: the label is the source, the colon the cue and
+    # the rest of the turn (over reopened paragraphs, up to a stage note) the content.
+    text = ('The senator spoke to Fox News on Sunday.\n\nPartial transcript as follows:\n\n'
+            '"HOST: Will you run again?\n\n"SMITH: We will win. We always do.\n\n"But first we rest.\n\n'
+            '"(CROSSTALK.)\n\n"HOST: Thank you, Senator."')
+    r = extract(text)
+    check_offsets(r)
+    assert [brief(c) for c in r["claims"]] == [
+        ("direct-quote", "Will you run again?", 81, 100, "Host", 75, ":"),
+        ("direct-quote", "We will win. We always do. But first we rest.", 110, 157, "Smith", 103, ":"),
+        ("direct-quote", "Thank you, Senator.", 181, 200, "Host", 175, ":"),
+    ]
+    assert r["claims"][1]["spans"] == [[110, 136], [139, 157]]
+
+
+def test_one_newsroom_label_is_not_a_transcript() -> None:
+    text = "The port reopened on Monday.\n\nCLARIFICATION: An earlier version misstated the date."
+    assert extract(text)["claims"] == []
+
+
+def test_quote_inside_what_an_outer_speaker_says() -> None:
+    text = 'Secretary General Ban Ki-moon condemned what he called a "brazen breach" of the rules.'
+    r = extract(text)
+    assert [brief(c) for c in r["claims"]] == [
+        ("partial-quote", "brazen breach", 58, 71, "Ban Ki-moon", 18, "condemned"),
+    ]
+
+
+def test_coordinated_cue_keeps_its_own_speaker() -> None:
+    text = 'Mayor Ana Ruiz said the port would close, and her deputy called the plan "a disaster."'
+    quote = [c for c in extract(text)["claims"] if c["kind"] == "partial-quote"]
+    assert [brief(c) for c in quote] == [
+        ("partial-quote", "a disaster.", 74, 85, "her deputy", 46, "called"),
+    ]
+
+
+def test_closing_glyph_that_opens_a_paragraph() -> None:
+    text = "” … we will rebuild the port,” Mayor Ana Ruiz said."
+    assert [brief(c) for c in extract(text)["claims"]] == [
+        ("direct-quote", "… we will rebuild the port,", 2, 29, "Ana Ruiz", 37, "said"),
+    ]
+
+
+def test_relative_pronoun_is_the_attributing_mention() -> None:
+    text = "Tom Reed, who in 2010 said the plan was a “total failure,” left the party."
+    (c,) = extract(text)["claims"]
+    assert brief(c) == ("partial-quote", "total failure,", 43, 57, "Tom Reed", 10, "said")
+    assert c["speaker"]["end"] == 13  # "who"
+
+
+def test_sentence_ends_after_a_closing_mark() -> None:
+    text = 'Japan branded the plan a "reckless gamble." Spain insisted that Rome "stop the talks."'
+    assert [brief(c) for c in extract(text)["claims"]] == [
+        ("partial-quote", "reckless gamble.", 26, 42, "Japan", 0, "branded"),
+        ("partial-quote", "stop the talks.", 70, 85, "Spain", 44, "insisted"),
+    ]
+
+
+def test_a_statement_speaks_for_whoever_issued_it() -> None:
+    text = 'The council issued a statement calling the test "a clear violation" of the rules.'
+    (c,) = extract(text)["claims"]
+    assert brief(c)[:6] == ("partial-quote", "a clear violation", 49, 66, "The council", 0)
+
+
+def test_footage_of_a_speaker() -> None:
+    text = "The ad uses footage of Anna Berg asking, “Why not now?”"
+    assert [brief(c) for c in extract(text)["claims"]] == [
+        ("direct-quote", "Why not now?", 42, 54, "Anna Berg", 23, "asking"),
+    ]
+
+
+def test_pronoun_resolves_to_the_subject_of_an_unparsed_sentence() -> None:
+    text = 'Tom Reed said the plan was fine. He called it "a good deal."'
+    (c,) = extract(text)["claims"]
+    assert brief(c) == ("partial-quote", "a good deal.", 47, 59, "Tom Reed", 33, "called")

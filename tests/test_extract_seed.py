@@ -134,6 +134,6 @@ def test_polnear_dev_quote_f1(tmp_path: Path) -> None:
         for rec in extract_files(paths):
             out.write(json.dumps({"file": rec["file"], "claims": rec["claims"]}, ensure_ascii=False) + "\n")
     done = subprocess.run([sys.executable, str(SCORER), "--gold", str(POLNEAR), "--predictions", str(predictions),
-                           "--min-quote-f1", "0.93", "--min-e2e-f1", "0.82"],
+                           "--min-quote-f1", "0.93", "--min-e2e-f1", "0.87"],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr

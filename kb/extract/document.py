@@ -38,6 +38,20 @@ EVENT_WORDS = re.compile(r"\b(?:" + "|".join(sorted(EVENT_VERBS)) + r")\b.*\b(?:
 JUNK = re.compile(r"^(?:[\W\d_]+|\S*(?:https?:|www\.|\.com|pic\.twitter|@)\S*)$")
 TITLE_LEAD = re.compile(r"(?:\b(?:on|in|of|titled|entitled|show|program|film|book|song)|['’]s)\s*$", re.IGNORECASE)
 SMALL_WORDS = frozenset("a an and the of in on at to for with by or".split())
+# A person named as the subject of a sentence that is not parsed: "Tom Reed said …",
+# "Sen. Tom Reed, a Democrat, …", "Reed told …". Pronouns in later claims resolve to them.
+SUBJECT_NAME = re.compile(
+    r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev)\.\s+)?"
+    r"((?:[A-Z][a-z’'-]+\s+(?:[A-Z]\.\s+)?)?[A-Z][a-z’'-]+)(?=,?\s+[a-z])")
+NOT_NAME_WORDS = frozenset("""
+the a an this that these those it its in on at as but and or so if when while after
+before since because though although however meanwhile still yet then there here we
+they he she i you our their his her my your many some most all both each other others
+one two three last next new monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december
+house senate congress white court state department party committee news police city
+neither either not only even also former democrat democrats republican republicans
+""".split())
 
 
 @dataclass
@@ -116,8 +130,12 @@ class Builder:
         self.last_quote: Claim | None = None
 
     def run(self) -> list[Claim]:
-        for si in self.plan.selected:
-            self.sentence(si)
+        selected = set(self.plan.selected)
+        for si, s in enumerate(self.plan.sentences):
+            if si in selected:
+                self.sentence(si)
+            else:
+                self.name_pass(s)
         self.claims.extend(self.turn_claim(t) for t in self.plan.turns)
         return sorted(self.claims, key=lambda c: (c.start, c.end))
 
@@ -159,6 +177,25 @@ class Builder:
         if found:
             self.apply_context(p, found, taken if found else [])
         self.claims.extend(found)
+
+    def name_pass(self, s: Sentence) -> None:
+        """Register the person a sentence that is not parsed opens with, so that a later
+        "he said" can resolve to them. Only known people or two-word names count."""
+        m = SUBJECT_NAME.match(self.text, s.start, s.end)
+        if m is None:
+            return
+        name = m.group(1)
+        words = name.split()
+        if any(w.lower().strip(".") in NOT_NAME_WORDS for w in words):
+            return
+        known = self.registry.find(name)
+        if known is not None and known.type != PERSON:
+            return
+        # A new name must be the subject of a reporting verb ("Tom Reed said …").
+        said = CUE_WORD.match(self.text, m.end(1) + 1) if known is None else None
+        entity = known or (self.registry.add(name, PERSON) if len(words) >= 2 and said else None)
+        if entity is not None and entity.type == PERSON:
+            self.registry.mention(entity, m.start(1), 1)
 
     def quote_claim(self, p: Parsed, s: Sentence, q: Quote, k: int, qtok: dict[int, int],
                     cues: list[Any], used: set[int]) -> Claim | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from kb.extract.lexicon import TITLES, lemma_of
+from kb.extract.lexicon import MEDIA, TITLES, lemma_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -74,11 +74,14 @@ def subject_of(verb: "Token") -> "Token | None":
                 agent = next((c for c in current.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
                 return pobj or child
-        if current.dep_ == "relcl":
-            return current.head
-        if current.dep_ == "acl" and current.head.tag_ in ("NNP", "NNPS", "PRP", "NN", "NNS") \
-                and current.tag_ == "VBG":
-            return current.head  # "footage of Trump saying …"
+        if current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ == "VBG"
+                                       and current.head.tag_ in ("NNP", "NNPS", "PRP", "NN", "NNS")):
+            # "footage of Trump saying …"; "a letter that says …" is the medium of whoever
+            # sent it: "the Council issued a statement calling …".
+            noun = current.head
+            if noun.lower_.rstrip("s") in MEDIA and noun.dep_ == "dobj" and is_verb(noun.head):
+                return subject_of(noun.head) or noun
+            return noun
         if current.dep_ in CLIMB_DEPS and current.head is not current:
             current = current.head
             continue
