@@ -368,7 +368,7 @@ def test_claim_text_must_equal_its_span(g: Graph) -> None:
 def test_anchored_claim_needs_text(g: Graph) -> None:
     c = claim(g, "We will")
     drop(g, c, SDO.text)
-    expect(g, (c, None, "AnchoredClaimShape"))
+    expect(g, (c, None, "AnchoredClaimShape"), (c, SDO.text, "Claim-text"))
 
 
 def test_anchored_claim_needs_annotation(g: Graph) -> None:
@@ -553,8 +553,9 @@ def test_imported_claim_review_conforms() -> None:
     conforms(turtle(IMPORTED))
 
 
-def test_imported_claim_may_be_bare() -> None:
-    conforms(turtle("ex:c a schema:Claim ."))
+def test_imported_claim_needs_only_its_text() -> None:
+    conforms(turtle('ex:c a schema:Claim ; schema:text "The bridge will reopen in May." .'))
+    expect(turtle("ex:c a schema:Claim ."), (ex("c"), SDO.text, "Claim-text"))
 
 
 def test_imported_claim_appearance_is_checked() -> None:

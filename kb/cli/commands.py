@@ -79,6 +79,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             if args.report and err.report is not None:
                 Path(args.report).write_text(err.report.text(), encoding="utf-8")
             raise
+        if result.changed:
+            from ..browse import refresh_index
+
+            refresh_index(kb)  # the web UI's search index follows every write
     print(result.summary())
     return 0
 

@@ -1,0 +1,207 @@
+"""A SQLite index of claims kept beside the store, for lists, search and facets.
+
+Why: the claims list sorts, filters, counts and full-text searches 100k claims
+per page view. Oxigraph answers selective patterns in microseconds, but
+``ORDER BY`` over every claim, ``GROUP BY`` for six facets and ``CONTAINS`` on
+lower-cased text all scan the whole knowledge base on every request. The
+index is a derived cache, never the source of truth: each row is rebuilt from
+SPARQL over the store, per named graph, whenever that graph's ingest
+provenance changes (see :meth:`BrowseIndex.sync`). Deleting the file is safe.
+
+The file lives in the store folder (``browse-index.sqlite3``), so it moves and
+is backed up with the store; a remote store gets one in the temp folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import tempfile
+import threading
+from typing import Any, Iterable
+
+from rdflib import URIRef
+
+from . import queries as Q
+
+__all__ = ["BrowseIndex", "INDEX_FILE", "index_path", "SCHEMA_VERSION"]
+
+INDEX_FILE = "browse-index.sqlite3"
+#: Bump when the table layout or what goes into it changes: the file is rebuilt.
+SCHEMA_VERSION = "3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS graphs (graph TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (
+    id INTEGER PRIMARY KEY,
+    iri TEXT NOT NULL,
+    graph TEXT NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT '',
+    date TEXT NOT NULL DEFAULT '',       -- said date, else the document's date; '' if unknown
+    doc TEXT NOT NULL DEFAULT '',
+    doc_title TEXT NOT NULL DEFAULT '',
+    speaker TEXT NOT NULL DEFAULT '',
+    speaker_name TEXT NOT NULL DEFAULT '',
+    speaker_type TEXT NOT NULL DEFAULT '',
+    outlet TEXT NOT NULL DEFAULT '',
+    outlet_name TEXT NOT NULL DEFAULT '',
+    via TEXT NOT NULL DEFAULT '',
+    via_name TEXT NOT NULL DEFAULT '',
+    verdict TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS claims_date ON claims (date, id);
+CREATE INDEX IF NOT EXISTS claims_speaker_sort ON claims (speaker_name, id);
+CREATE INDEX IF NOT EXISTS claims_speaker ON claims (speaker, date, id);
+CREATE INDEX IF NOT EXISTS claims_kind ON claims (kind, date, id);
+CREATE INDEX IF NOT EXISTS claims_outlet ON claims (outlet, date, id);
+CREATE INDEX IF NOT EXISTS claims_via ON claims (via, date, id);
+CREATE INDEX IF NOT EXISTS claims_verdict ON claims (verdict, date, id);
+CREATE INDEX IF NOT EXISTS claims_graph ON claims (graph);
+CREATE INDEX IF NOT EXISTS claims_iri ON claims (iri);
+CREATE TABLE IF NOT EXISTS claim_orgs (claim INTEGER NOT NULL, org TEXT NOT NULL, org_name TEXT NOT NULL,
+                                       PRIMARY KEY (org, claim)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claim_orgs_claim ON claim_orgs (claim);
+CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(text, speaker, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+
+def index_path(location: str) -> str:
+    if os.path.isdir(location):
+        return os.path.join(location, INDEX_FILE)
+    key = hashlib.sha256(location.encode("utf-8")).hexdigest()[:16]
+    return os.path.join(tempfile.gettempdir(), f"kb-browse-{key}.sqlite3")
+
+
+class BrowseIndex:
+    """One index per store. Reads use a connection per thread; syncs are serialized."""
+
+    def __init__(self, kb: Any, path: str | None = None) -> None:
+        self.kb = kb
+        self.path = path or index_path(kb.location)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._version = 0
+        with self._connect() as con:
+            found = con.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone()
+            schema = found and con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if not schema or schema[0] != SCHEMA_VERSION:
+                self._reset(con)
+            self._version = int(self._meta(con, "version") or 0)
+
+    # -- connections ------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = NORMAL")
+        return con
+
+    def db(self) -> sqlite3.Connection:
+        """This thread's read connection (waitress serves each request on a worker thread)."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._connect()
+            con.row_factory = sqlite3.Row
+            self._local.con = con
+        return con
+
+    @property
+    def version(self) -> int:
+        """Grows on every change: caches of derived data (facets, charts) key on it."""
+        return self._version
+
+    @staticmethod
+    def _meta(con: sqlite3.Connection, key: str) -> str | None:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _reset(self, con: sqlite3.Connection) -> None:
+        for (name,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'"
+            " AND name NOT LIKE 'claims_fts_%'"
+        ).fetchall():
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        con.executescript(_SCHEMA)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+    # -- keeping it in step with the store ----------------------------------------
+    def sync(self, *, force: bool = False) -> bool:
+        """Re-index the graphs whose ingest provenance changed; drop vanished graphs.
+
+        ``force`` re-indexes everything (after a SPARQL Update, which may change
+        any graph without new provenance). Returns whether anything changed.
+        """
+        with self._write_lock:
+            con = self._connect()
+            try:
+                stored = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
+                current = Q.graph_fingerprints(self.kb)
+                if force:
+                    stale = set(current)
+                    gone = set(stored) - set(current)
+                else:
+                    stale = {g for g, fp in current.items() if stored.get(g) != fp}
+                    gone = set(stored) - set(current)
+                if not stale and not gone and not force:
+                    return False
+                full = force or len(stale) > 200 or not stored
+                rows = Q.claim_rows(self.kb, None if full else sorted(stale))
+                orgs = Q.claim_orgs(self.kb, None if full else sorted(stale))
+                verdicts = Q.claim_verdicts(self.kb)
+                con.execute("BEGIN IMMEDIATE")
+                if full:
+                    con.execute("DELETE FROM claims")
+                    con.execute("DELETE FROM claim_orgs")
+                    con.execute("DELETE FROM claims_fts")
+                    con.execute("DELETE FROM graphs")
+                else:
+                    self._delete_graphs(con, stale | gone)
+                self._insert(con, rows, orgs)
+                con.execute("UPDATE claims SET verdict = ''")
+                con.executemany("UPDATE claims SET verdict = ? WHERE iri = ?", [(v, c) for c, v in verdicts.items()])
+                con.executemany(
+                    "INSERT OR REPLACE INTO graphs VALUES (?, ?)", [(g, fp) for g, fp in current.items()]
+                )
+                self._version += 1
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (str(self._version),))
+                con.execute("COMMIT")
+                # Fresh statistics, so the planner picks the selective index for filtered facets
+                # (without them a speaker+kind filter took 55 ms per facet at 100k claims, 0.3 ms with).
+                con.execute("ANALYZE")
+                return True
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
+
+    def rebuild(self) -> None:
+        self.sync(force=True)
+
+    @staticmethod
+    def _delete_graphs(con: sqlite3.Connection, graphs: Iterable[str]) -> None:
+        for g in graphs:
+            ids = [r[0] for r in con.execute("SELECT id FROM claims WHERE graph = ?", (g,))]
+            con.executemany("DELETE FROM claims_fts WHERE rowid = ?", [(i,) for i in ids])
+            con.executemany("DELETE FROM claim_orgs WHERE claim = ?", [(i,) for i in ids])
+            con.execute("DELETE FROM claims WHERE graph = ?", (g,))
+            con.execute("DELETE FROM graphs WHERE graph = ?", (g,))
+
+    @staticmethod
+    def _insert(con: sqlite3.Connection, rows: list[dict[str, str]], orgs: dict[str, dict[str, str]]) -> None:
+        cols = list(Q.CLAIM_COLUMNS)
+        sql = f"INSERT INTO claims ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+        for row in rows:
+            cur = con.execute(sql, [row.get(c, "") for c in cols])
+            rid = cur.lastrowid
+            con.execute("INSERT INTO claims_fts (rowid, text, speaker) VALUES (?, ?, ?)",
+                        (rid, row["text"], row.get("speaker_name", "")))
+            for org, name in orgs.get(row["iri"], {}).items():
+                con.execute("INSERT OR IGNORE INTO claim_orgs VALUES (?, ?, ?)", (rid, org, name))
+
+
+def graph_key(graph: URIRef | str) -> str:
+    return str(graph)

@@ -1,0 +1,60 @@
+"""One browse index per open knowledge base, and the hook that keeps it current."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Any
+
+from .index import BrowseIndex
+
+__all__ = ["get_index", "refresh_index", "cached"]
+
+_indexes: "weakref.WeakKeyDictionary[Any, BrowseIndex]" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def get_index(kb: Any) -> BrowseIndex:
+    """The index of ``kb``, opened (and brought up to date) on first use."""
+    index = _indexes.get(kb)
+    if index is None:
+        with _lock:
+            index = _indexes.get(kb)
+            if index is None:
+                index = BrowseIndex(kb)
+                index.sync()
+                _indexes[kb] = index
+    return index
+
+
+def refresh_index(kb: Any, *, force: bool = False) -> bool:
+    """Bring the browse index in step with the store after a write; returns whether it changed.
+
+    Call it after every ingest (``kb ingest`` and the web app do); ``force``
+    after a SPARQL Update, which can change graphs without new provenance.
+    """
+    index = _indexes.get(kb)
+    if index is None:
+        index = get_index(kb)
+        if not force:
+            return True
+    return index.sync(force=force)
+
+
+_cache: dict[tuple[Any, ...], Any] = {}
+_cache_lock = threading.Lock()
+
+
+def cached(kb: Any, name: str, args: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()`` once per index version: derived data only changes when the store does."""
+    index = get_index(kb)
+    key = (index.path, index.version, name, args)
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    value = compute()
+    with _cache_lock:
+        if len(_cache) > 1024:
+            _cache.clear()
+        _cache[key] = value
+    return value

@@ -1,0 +1,57 @@
+"""The app factory: settings, the knowledge base, blueprints, security."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from typing import Any, Mapping
+
+from flask import Flask, current_app
+
+import kb
+from kb.browse import refresh_index
+
+from . import filters, security, urls
+from .config import load_config
+
+
+def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config.update(load_config(test_config))
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    logging.getLogger("kb.web").setLevel(logging.INFO)
+
+    knowledge = app.config.get("KB")
+    if knowledge is None:
+        # The web process owns the store (RocksDB allows one writer): pages query it in-process.
+        knowledge = kb.KnowledgeBase(
+            app.config["KB_STORE"],
+            query_timeout=app.config["KB_QUERY_TIMEOUT"],
+            max_rows=app.config["KB_MAX_ROWS"],
+            query_workers=app.config["KB_QUERY_WORKERS"],
+        )
+        atexit.register(knowledge.close)
+    app.extensions["kb"] = knowledge
+    refresh_index(knowledge)
+    # Warm what the home and claims pages share (counts, unfiltered facets, chart): at 100k
+    # claims computing them takes seconds, once per store version, so pay it before serving.
+    from kb.browse import home
+
+    home(knowledge)
+
+    security.register(app)
+    urls.register(app)
+    filters.register(app)
+
+    from . import graph_store
+    from .views import auth, claims, export, ingest, pages, resources, sparql, validation
+
+    blueprints = (pages.bp, claims.bp, resources.bp, sparql.bp, export.bp, ingest.bp, validation.bp, auth.bp,
+                  graph_store.bp)
+    for bp in blueprints:
+        app.register_blueprint(bp)
+    return app
+
+
+def get_kb() -> Any:
+    return current_app.extensions["kb"]

@@ -1,0 +1,29 @@
+"""Every list page also answers as .json and .csv: one helper for both."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Iterable, Sequence
+
+from flask import Response, jsonify
+
+
+def csv_response(rows: Iterable[dict[str, Any]], columns: Sequence[str], filename: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else _safe(str(row.get(c))) for c in columns])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _safe(value: str) -> str:
+    # A cell starting with = + - @ runs as a formula in spreadsheets (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def json_response(items: list[dict[str, Any]], *, next_url: str | None, **meta: Any) -> Response:
+    return jsonify({**meta, "count": len(items), "next": next_url, "items": items})

@@ -1,0 +1,65 @@
+"""Linked data: every minted IRI resolves under /id/, as a page or as RDF (by Accept or suffix)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from kb import browse
+from kb.formats import RDF_FORMATS
+from kb.vocab import ID_BASE
+
+from ..app import get_kb
+from ..charts import chain_boxes, month_bars
+from ..urls import RDF_SUFFIXES
+
+bp = Blueprint("resources", __name__)
+
+_BY_MEDIA_TYPE = {spec[0]: name for name, spec in RDF_FORMATS.items()}
+_OFFERS = ["text/html", "application/xhtml+xml"] + list(_BY_MEDIA_TYPE)
+
+
+def _negotiate(path: str) -> tuple[str, str | None]:
+    """(path without RDF suffix, RDF format or None for HTML)."""
+    stem, dot, suffix = path.rpartition(".")
+    if dot and suffix in RDF_SUFFIXES and "/" in stem:
+        return stem, RDF_SUFFIXES[suffix]
+    best = request.accept_mimetypes.best_match(_OFFERS, default="text/html")
+    return path, _BY_MEDIA_TYPE.get(best or "")
+
+
+@bp.get("/id/<path:path>")
+def resource(path: str) -> object:
+    path, fmt = _negotiate(path)
+    iri = ID_BASE + path
+    knowledge = get_kb()
+    kind = browse.page_kind(knowledge, iri)  # 404 (NotFoundError) for unknown IRIs
+    if fmt:
+        body = browse.describe_rdf(knowledge, iri, fmt)
+        response = Response(body, mimetype=RDF_FORMATS[fmt][0])
+        response.headers["Vary"] = "Accept"
+        return response
+    if kind == "claim":
+        detail = browse.claim_detail(knowledge, iri)
+        width, boxes = chain_boxes(detail.chain)
+        html = render_template("claim.html", c=detail, chain_width=width, chain_boxes=boxes)
+    elif kind == "entity":
+        entity = browse.entity_detail(knowledge, iri)
+        org = entity.is_organization
+        f = browse.ClaimFilter(org=iri) if org else browse.ClaimFilter(speaker=iri)
+        page = browse.list_claims(knowledge, f, after=request.args.get("after"), limit=25)
+        months = browse.timeline(knowledge, org=iri) if org else browse.timeline(knowledge, speaker=iri)
+        html = render_template("entity.html", e=entity, page=page, f=f, chart=month_bars(months, height=120))
+    elif kind == "document":
+        html = render_template("document.html", d=browse.document_detail(knowledge, iri))
+    else:
+        outgoing, incoming = browse.statements(knowledge, iri)
+        html = render_template("resource.html", iri=iri, kind=kind, label=browse.label_of(knowledge, iri),
+                               outgoing=outgoing, incoming=incoming)
+    response = Response(html, mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/id/")
+def id_root() -> object:
+    abort(404, "give a resource path after /id/")
