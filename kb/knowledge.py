@@ -150,7 +150,16 @@ class KnowledgeBase:
 
     # -- validation -------------------------------------------------------------
     def validate(self, *, progress: Progress[URIRef] = _no_progress, batch_triples: int = 50_000) -> ValidationReport:
-        """Validate the whole knowledge base, graph by graph (each with its context)."""
+        """Validate the whole knowledge base.
+
+        On the embedded store with the SPARQL engine, the shapes run as queries on
+        the store itself; otherwise graph by graph, each with its context.
+        """
+        from .store.embedded import EmbeddedBackend
+        from .validation import engine, validate_store
+
+        if isinstance(self.backend, EmbeddedBackend) and engine() == "sparql":
+            return validate_store(self.backend.store)
         report = ValidationReport(conforms=True)
         batch = Graph()
         focus: set[URIRef] = set()

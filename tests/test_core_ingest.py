@@ -198,3 +198,31 @@ def test_one_document_exports_alone(seed_kb):
 def test_store_quads_are_plain_iris_never_blank_nodes(seed_kb):
     store = seed_kb.backend.store
     assert not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in store)
+
+
+def test_full_validation_passes_shared_entities_and_finds_what_bypassed_the_shapes(tmp_path):
+    from rdflib import Literal
+
+    from kb.vocab import SDO
+    from kbtest import kb_cli
+
+    record = seed_record()
+    other = copy.deepcopy(record)
+    other["document"]["text"] = record["document"]["text"] + "\n"  # a second document, same people
+    with KnowledgeBase(tmp_path / "s") as kb:
+        kb.ingest_record(record)
+        kb.ingest_record(other)
+        assert kb.stats()["documents"] == 2
+        report = kb.validate()
+        assert report.conforms, report.text()
+        # A write that skips validation (as a bug or a hand edit could) gives a person two names.
+        qaani = URIRef("https://w3id.org/claimkb/id/person/esmail-qaani")
+        graph = kb.content_graphs()[0]
+        kb.backend.write(add=[(qaani, SDO.name, Literal("E. Qaani"), graph)])
+        report = kb.validate()
+        assert not report.conforms
+        assert {(str(v.focus), str(v.path)) for v in report.violations} == {(str(qaani), str(SDO.name))}
+    run = kb_cli(tmp_path / "s", "validate")
+    assert run.code == 1
+    assert run.err.startswith("kb: invalid: 1 SHACL violation; first: <https://w3id.org/claimkb/id/person/esmail-qaani> schema:name:")
+    assert len(run.err.splitlines()) == 1

@@ -96,20 +96,7 @@ class EmbeddedBackend(Backend):
         return self.store.contains_named_graph(ox.NamedNode(str(graph)))
 
     def write(self, *, drop: Sequence[URIRef] = (), add: Iterable[Quad] = ()) -> None:
-        quads = [quad_to_ox(s, p, o, g) for s, p, o, g in add]
-        try:
-            if not drop:
-                self.store.extend(quads)  # one transaction
-            else:
-                # DROP and INSERT in one update request, which Oxigraph applies as one
-                # transaction. The data part is N-Quads serialized by pyoxigraph itself,
-                # so no user text is ever parsed as SPARQL syntax.
-                body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
-                drops = " ".join(f"DROP SILENT GRAPH {ox.NamedNode(str(g))} ;" for g in drop)
-                self.store.update(f"{drops} INSERT DATA {{ {body} }}")
-            self.store.flush()
-        except (OSError, SyntaxError, ValueError) as err:
-            raise StoreError(f"the write failed and nothing was stored: {err}") from None
+        self.write_ox(drop=drop, add=[quad_to_ox(s, p, o, g) for s, p, o, g in add])
 
     def write_ox(self, *, drop: Sequence[URIRef] = (), add: Sequence[ox.Quad] = ()) -> None:
         """:meth:`write` for quads already in pyoxigraph terms (the ingest fast path)."""
@@ -117,6 +104,9 @@ class EmbeddedBackend(Backend):
             if not drop:
                 self.store.extend(add)  # one transaction
             else:
+                # DROP and INSERT in one update request, which Oxigraph applies as one
+                # transaction. The data part is N-Quads serialized by pyoxigraph itself,
+                # so no user text is ever parsed as SPARQL syntax.
                 body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in add)
                 drops = " ".join(f"DROP SILENT GRAPH {ox.NamedNode(str(g))} ;" for g in drop)
                 self.store.update(f"{drops} INSERT DATA {{ {body} }}")
@@ -130,7 +120,7 @@ class EmbeddedBackend(Backend):
         :func:`kb.ingest._context`, read without converting them to rdflib terms.
 
         Every stored triple whose subject is a subject, or a non-``rdf:type`` IRI
-        object, of ``new`` (outside the ``exclude``\ d graphs being replaced and
+        object, of ``new`` (outside the excluded graphs being replaced and
         the provenance graph), plus the ``rdf:type`` triples of the IRIs those
         triples link to. A triple stored in many graphs (a person described by
         every article that quotes them) is returned once.
