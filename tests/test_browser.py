@@ -62,6 +62,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
+        if os.environ.get("KB_REQUIRE_BROWSER"):  # CI: a missing browser is a failure, not a skip
+            pytest.fail("Debian chromium is not installed (apt-get install chromium)")
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
