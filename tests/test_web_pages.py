@@ -201,3 +201,46 @@ def test_workbench_page_uses_only_local_assets(client: Any) -> None:
     props = client.get("/api/sparql/complete?type=property&q=schema:te").get_json()
     assert props == ["http://schema.org/text"]
     assert client.get("/api/sparql/prefixes").get_json()["kb"] == "https://w3id.org/claimkb/ns#"
+
+
+def test_search_facets_exact_below_the_cap_and_labelled_above(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    claims_mod = importlib.import_module("kb.browse.claims")
+    html = client.get("/claims?q=varga").get_data(as_text=True)
+    assert 'id="facet-note"' not in html
+    speaker = re.search(r'data-facet="speaker">(.*?)</section>', html, re.S).group(1)
+    assert "Elena Varga</a> <span class=\"count\">4</span>" in speaker
+    kinds = dict(re.findall(r'kind=([a-z-]+)">[^<]+</a> <span class="count">(\d+)</span>',
+                            re.search(r'data-facet="kind">(.*?)</section>', html, re.S).group(1)))
+    by_kind: dict[str, int] = {}
+    for c in client.get("/claims.json?q=varga&limit=50").get_json()["items"]:
+        by_kind[c["kind"]] = by_kind.get(c["kind"], 0) + 1
+    assert {k: int(n) for k, n in kinds.items()} == by_kind  # exact, the same as the list
+    # Above the cap: counts over the newest N matches, and the page says so; the list stays exact.
+    monkeypatch.setattr(claims_mod, "FACET_CAP", 3)
+    html = client.get("/claims?q=varga").get_data(as_text=True)
+    assert "Counts from the newest 3 of 4 matches." in text_of(html)
+    speaker = re.search(r'data-facet="speaker">(.*?)</section>', html, re.S).group(1)
+    assert "Elena Varga</a> <span class=\"count\">3</span>" in speaker
+    newest3 = client.get("/claims.json?q=varga&limit=3").get_json()
+    assert newest3["total"] == 4
+    years = re.findall(r'<span class="count">(\d+)</span>', re.search(r'data-facet="year">(.*?)</section>', html, re.S).group(1))
+    assert sum(map(int, years)) == 3 == len(newest3["items"])
+
+
+def test_home_counts_match_kb_stats(client: Any, web_store: Any) -> None:
+    from kb.browse import counts
+
+    got = counts(client.application.extensions["kb"])
+    expected = client.application.extensions["kb"].stats()
+    assert got == expected
+
+
+def test_home_speakers_are_the_unfiltered_speaker_facet(client: Any) -> None:
+    from kb.browse import ClaimFilter, facets, home
+
+    knowledge = client.application.extensions["kb"]
+    speaker = next(x for x in facets(knowledge, ClaimFilter(), size=10) if x.key == "speaker")
+    assert home(knowledge).speakers == speaker.values
+    assert not facets(knowledge, ClaimFilter()).capped  # everything is counted exactly, at any size

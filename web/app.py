@@ -35,9 +35,10 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     refresh_index(knowledge)
     # Warm what the home and claims pages share (counts, unfiltered facets, chart): at 100k
     # claims computing them takes seconds, once per store version, so pay it before serving.
-    from kb.browse import home
+    from kb.browse import ClaimFilter, facets, home
 
     home(knowledge)
+    facets(knowledge, ClaimFilter())
 
     security.register(app)
     urls.register(app)

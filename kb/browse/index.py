@@ -68,6 +68,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(text, speaker, tokenize
 """
 
 
+_GRAPH_TRIPLES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_GRAPH_TRIPLES_ALL = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
 def index_path(location: str) -> str:
     if os.path.isdir(location):
         return os.path.join(location, INDEX_FILE)
@@ -90,6 +94,9 @@ class BrowseIndex:
             if not schema or schema[0] != SCHEMA_VERSION:
                 self._reset(con)
             self._version = int(self._meta(con, "version") or 0)
+            # Added without a schema bump: a derived cache, filled on first use by triple_count().
+            con.execute("CREATE TABLE IF NOT EXISTS graph_triples (graph TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
+                        " triples INTEGER NOT NULL)")
 
     # -- connections ------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -139,6 +146,8 @@ class BrowseIndex:
                 stored = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
                 current = Q.graph_fingerprints(self.kb)
                 if force:
+                    # A SPARQL Update may change any graph without new provenance: recount all.
+                    con.execute("DELETE FROM graph_triples")
                     stale = set(current)
                     gone = set(stored) - set(current)
                 else:
@@ -177,6 +186,51 @@ class BrowseIndex:
                 raise
             finally:
                 con.close()
+
+    def graph_count(self) -> int:
+        """The content graphs (documents' graphs) as of the last sync."""
+        return int(self.db().execute("SELECT COUNT(*) FROM graphs").fetchone()[0])
+
+    def triple_count(self) -> int:
+        """Quads in the store, as ``kb.stats()["triples"]``, from per-graph counts kept here.
+
+        A content graph is recounted only when its ingest fingerprint changed; the provenance
+        graph (and any other non-content graph) is counted each time: one small query.
+        """
+        with self._write_lock:
+            con = self._connect()
+            try:
+                graphs = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
+                known = {g: fp for g, fp in con.execute("SELECT graph, fingerprint FROM graph_triples")}
+                stale = [g for g, fp in graphs.items() if known.get(g) != fp]
+                gone = [g for g in known if g not in graphs]
+                fresh: dict[str, int] = {}
+                if len(stale) > 200:
+                    for row in self.kb.select(_GRAPH_TRIPLES_ALL):
+                        fresh[str(row["g"])] = int(row["n"])
+                    fresh = {g: fresh.get(g, 0) for g in stale}
+                else:
+                    for g in stale:
+                        rows = self.kb.select(_GRAPH_TRIPLES, {"g": URIRef(g)})
+                        fresh[g] = int((rows[0] if rows else {}).get("n") or 0)
+                con.execute("BEGIN IMMEDIATE")
+                con.executemany("DELETE FROM graph_triples WHERE graph = ?", [(g,) for g in gone])
+                con.executemany("INSERT OR REPLACE INTO graph_triples VALUES (?, ?, ?)",
+                                [(g, graphs[g], n) for g, n in fresh.items()])
+                con.execute("COMMIT")
+                content = int(con.execute("SELECT COALESCE(SUM(triples), 0) FROM graph_triples").fetchone()[0])
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
+        other = 0
+        for g in self.kb.backend.graphs():
+            if str(g) not in graphs:
+                rows = self.kb.select(_GRAPH_TRIPLES, {"g": URIRef(str(g))})
+                other += int((rows[0] if rows else {}).get("n") or 0)
+        return content + other
 
     def rebuild(self) -> None:
         self.sync(force=True)

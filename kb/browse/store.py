@@ -38,7 +38,22 @@ def refresh_index(kb: Any, *, force: bool = False) -> bool:
         index = get_index(kb)
         if not force:
             return True
-    return index.sync(force=force)
+    changed = index.sync(force=force)
+    if changed and getattr(index, "_facet_columns", None) is not None:
+        # A long-running process (the web app) has been counting facets: rebuild the in-memory
+        # facet columns and the unfiltered facets now, off the request path (~0.7 s at 100k claims),
+        # so the first claims page after a write does not pay for them.
+        threading.Thread(target=_warm_facets, args=(kb,), name="kb-facets-warm", daemon=True).start()
+    return changed
+
+
+def _warm_facets(kb: Any) -> None:
+    from .claims import ClaimFilter, facets
+
+    try:
+        facets(kb, ClaimFilter())
+    except Exception:  # noqa: BLE001 - a warm-up only: the next request computes them anyway
+        pass
 
 
 _cache: dict[tuple[Any, ...], Any] = {}
