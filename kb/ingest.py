@@ -33,7 +33,10 @@ from .store.embedded import EmbeddedBackend
 from .validation import ValidationReport, engine, subjects_and_objects, validate_graph, validate_quads
 from .vocab import KB, PROV, RDF, SDO, SPARQL_PREFIXES, XSD
 
-__all__ = ["InputMeta", "Change", "IngestResult", "changes_from_record", "changes_from_rdf", "apply_changes"]
+__all__ = [
+    "InputMeta", "Change", "IngestResult", "changes_from_record", "changes_from_record_ox", "changes_from_rdf",
+    "apply_changes", "apply_batches",
+]
 
 TOOL_NAME = "kb"
 
@@ -61,10 +64,36 @@ class Change:
     """The new full content of one named graph."""
 
     graph: URIRef
-    triples: Graph
+    triples: Graph | None
     source: InputMeta
     document: URIRef | None = None
     claims: int = 0
+    #: The same triples as pyoxigraph terms, when built directly (the bulk path,
+    #: :func:`changes_from_record_ox`); then ``triples`` may be ``None``.
+    ox_triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] | None = None
+
+    def size(self) -> int:
+        """How many triples."""
+        return len(self.ox_triples) if self.triples is None and self.ox_triples is not None else len(self.rdf())
+
+    def rdf(self) -> Graph:
+        """The triples as an rdflib graph (converted once from ``ox_triples`` if needed)."""
+        if self.triples is None:
+            from .store.convert import from_ox
+
+            g = Graph()
+            for s, p, o in self.ox_triples or ():
+                g.add((from_ox(s), from_ox(p), from_ox(o)))
+            self.triples = g
+        return self.triples
+
+    def ox(self) -> list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+        """The triples as pyoxigraph terms (converted once from ``triples`` if needed)."""
+        if self.ox_triples is None:
+            from .store.convert import to_ox
+
+            self.ox_triples = [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in self.rdf()]
+        return self.ox_triples
 
 
 @dataclass
@@ -91,6 +120,16 @@ def changes_from_record(record: ArticleRecord, source: InputMeta) -> list[Change
     doc, graph = record_to_graph(record)
     key = iris.local_path(doc).split("/", 1)[1]
     return [Change(iris.graph_iri(key), graph, source, document=doc, claims=len(record.claims))]
+
+
+def changes_from_record_ox(record: ArticleRecord, source: InputMeta) -> list[Change]:
+    """:func:`changes_from_record` with the triples built directly as pyoxigraph terms
+    (:mod:`kb.oxmapping`): the same triples, without an rdflib graph."""
+    from .oxmapping import record_to_ox_triples
+
+    doc, triples = record_to_ox_triples(record)
+    key = iris.local_path(doc).split("/", 1)[1]
+    return [Change(iris.graph_iri(key), None, source, document=doc, claims=len(record.claims), ox_triples=triples)]
 
 
 def _skolemize(graph: Graph, salt: str) -> Graph:
@@ -205,6 +244,20 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
+@dataclass
+class _Plan:
+    """A validated write, not yet done: what :func:`apply_changes` writes in one transaction."""
+
+    result: IngestResult
+    drop: list[URIRef] = field(default_factory=list)
+    add: list[ox.Quad] = field(default_factory=list)
+    graphs: set[URIRef] = field(default_factory=set)
+
+
+def _fast_path(backend: Backend) -> bool:
+    return engine() == "sparql" and isinstance(backend, EmbeddedBackend)
+
+
 def apply_changes(
     backend: Backend,
     changes: Sequence[Change],
@@ -212,7 +265,16 @@ def apply_changes(
     progress: Callable[[Iterable[Change]], Iterable[Change]] = lambda it: it,
 ) -> IngestResult:
     """Validate ``changes`` and write them all in one transaction, or raise and write nothing."""
-    started = _now()
+    if _fast_path(backend):
+        assert isinstance(backend, EmbeddedBackend)
+        plan = _prepare_ox(backend, changes, progress=progress)
+        if plan.add or plan.drop:
+            backend.write_ox(drop=plan.drop, add=plan.add)
+        return plan.result
+    return _apply_rdflib(backend, changes, progress=progress)
+
+
+def _classify(backend: Backend, changes: Sequence[Change]) -> tuple[IngestResult, list[Change], set[URIRef]]:
     result = IngestResult()
     merged: dict[URIRef, Change] = {}
     for change in changes:
@@ -230,33 +292,145 @@ def apply_changes(
     for change in merged.values():
         if change.document is not None:
             result.documents.append(change.document)
-    if not todo:
-        return result
     replacing = {c.graph for c in todo if result.graphs[c.graph] == "replaced"}
-    if engine() == "sparql" and isinstance(backend, EmbeddedBackend):
-        # The fast path: pyoxigraph terms end to end. The new triples are converted
-        # once, for validation and for the write; the context is read from the
-        # store as pyoxigraph terms and never converted; validation runs the
-        # compiled shapes on Oxigraph (kb.shaclsparql), not pySHACL.
-        new: list[ox.Quad] = []
-        for change in progress(todo):
-            new.extend(quad_to_ox(s, p, o, change.graph) for s, p, o in change.triples)
-        focus = sorted({q.subject for q in new if isinstance(q.subject, ox.NamedNode)}, key=str)
-        context = backend.context_quads(new, exclude={ox.NamedNode(str(g)) for g in replacing})
-        report = validate_quads(itertools.chain(new, context), focus)
-        result.report = report
-        if not report.conforms:
-            raise ValidationError(f"rejected, nothing was written: {report.summary()}", report)
-        ended = _now()
-        for change in todo:
-            new.extend(quad_to_ox(*q) for q in _provenance(change, started, ended))
-            result.triples += len(change.triples)
-            result.claims += change.claims
-        backend.write_ox(drop=sorted(replacing), add=new)
+    return result, todo, replacing
+
+
+def _prepare_ox(
+    backend: EmbeddedBackend,
+    changes: Sequence[Change],
+    *,
+    progress: Callable[[Iterable[Change]], Iterable[Change]] = lambda it: it,
+    pending: Sequence[ox.Quad] = (),
+) -> _Plan:
+    """Validate ``changes`` (raise :class:`ValidationError` if they do not conform) and
+    return the write to do. ``pending``: quads whose write may still be running (the
+    previous batch of :func:`apply_batches`); they are context as if stored."""
+    # The fast path: pyoxigraph terms end to end. The new triples are converted
+    # once (or built directly, :mod:`kb.oxmapping`), for validation and for the
+    # write; the context is read from the store as pyoxigraph terms and never
+    # converted; validation runs the compiled shapes on Oxigraph
+    # (kb.shaclsparql), not pySHACL.
+    started = _now()
+    result, todo, replacing = _classify(backend, changes)
+    plan = _Plan(result, graphs={c.graph for c in changes})
+    if not todo:
+        return plan
+    dg = ox.DefaultGraph()
+    new: list[ox.Quad] = []  # in their graphs: what is written
+    flat: list[ox.Quad] = []  # in the default graph: what is validated
+    for change in progress(todo):
+        g = ox.NamedNode(str(change.graph))
+        for s, p, o in change.ox():
+            new.append(ox.Quad(s, p, o, g))
+            flat.append(ox.Quad(s, p, o, dg))
+    focus = sorted({q.subject for q in flat if isinstance(q.subject, ox.NamedNode)}, key=str)
+    context = backend.context_quads(new, exclude={ox.NamedNode(str(g)) for g in replacing}, pending=pending)
+    flat.extend(context)
+    report = validate_quads(flat, focus)
+    result.report = report
+    if not report.conforms:
+        raise ValidationError(f"rejected, nothing was written: {report.summary()}", report)
+    ended = _now()
+    for change in todo:
+        new.extend(quad_to_ox(*q) for q in _provenance(change, started, ended))
+        result.triples += change.size()
+        result.claims += change.claims
+    plan.drop = sorted(replacing)
+    plan.add = new
+    return plan
+
+
+def apply_batches(
+    backend: Backend,
+    batches: Iterable[Sequence[Change]],
+    *,
+    on_batch: Callable[[IngestResult], None] | None = None,
+) -> IngestResult:
+    """:func:`apply_changes` on each batch in turn: each batch is validated and written
+    all-or-nothing, and batches before a failing one stay written.
+
+    On the embedded store, the write of one batch (in Oxigraph, which releases the
+    GIL) overlaps the preparation and validation of the next: the next batch is
+    validated with the previous batch's quads as context, whether or not their
+    write has landed, so the result is the same as one batch after the other. A
+    batch naming a graph the previous batch writes waits for that write first.
+    Raises the first error (a failed write or a rejected batch) after the writes
+    already started have finished.
+    """
+    total = IngestResult()
+
+    def merge(part: IngestResult) -> None:
+        total.graphs.update(part.graphs)
+        total.documents.extend(part.documents)
+        total.triples += part.triples
+        total.claims += part.claims
+        total.report = part.report
+        if on_batch is not None:
+            on_batch(part)
+
+    if not _fast_path(backend):
+        for batch in batches:
+            merge(apply_changes(backend, batch))
+        return total
+    assert isinstance(backend, EmbeddedBackend)
+    import threading
+
+    writer: threading.Thread | None = None
+    failure: list[BaseException] = []
+    in_flight: _Plan | None = None
+
+    def finish() -> None:
+        nonlocal writer, in_flight
+        if writer is not None:
+            writer.join()
+            writer = None
+            if failure:
+                in_flight = None
+                raise failure[0]
+        if in_flight is not None:
+            merge(in_flight.result)
+            in_flight = None
+
+    def write(plan: _Plan) -> None:
+        try:
+            backend.write_ox(drop=plan.drop, add=plan.add)
+        except BaseException as err:  # re-raised by finish() in the calling thread
+            failure.append(err)
+
+    try:
+        for batch in batches:
+            if in_flight is not None and (in_flight.graphs & {c.graph for c in batch} or in_flight.drop):
+                finish()  # the same graph twice in a row (or a replacement): no overlap
+            plan = _prepare_ox(backend, batch, pending=in_flight.add if in_flight is not None else ())
+            finish()
+            if plan.add or plan.drop:
+                in_flight = plan
+                writer = threading.Thread(target=write, args=(plan,), name="kb-ingest-writer", daemon=True)
+                writer.start()
+            else:
+                merge(plan.result)
+    except BaseException:
+        finish()  # the batch being written lands (or its own failure is raised) first
+        raise
+    finish()
+    return total
+
+
+def _apply_rdflib(
+    backend: Backend,
+    changes: Sequence[Change],
+    *,
+    progress: Callable[[Iterable[Change]], Iterable[Change]] = lambda it: it,
+) -> IngestResult:
+    """The general path: rdflib terms, any backend, any engine."""
+    started = _now()
+    result, todo, replacing = _classify(backend, changes)
+    if not todo:
         return result
     data = Graph()
     for change in progress(todo):
-        for triple in change.triples:
+        for triple in change.rdf():
             data.add(triple)
     focus_terms = sorted({s for s in data.subjects() if isinstance(s, URIRef)})
     data += _context(backend, data, replacing)
@@ -267,9 +441,9 @@ def apply_changes(
     ended = _now()
     quads: list[Quad] = []
     for change in todo:
-        quads.extend((s, p, o, change.graph) for s, p, o in change.triples)
+        quads.extend((s, p, o, change.graph) for s, p, o in change.rdf())
         quads.extend(_provenance(change, started, ended))
-        result.triples += len(change.triples)
+        result.triples += change.size()
         result.claims += change.claims
     backend.write(drop=sorted(replacing), add=quads)
     return result

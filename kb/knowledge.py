@@ -14,7 +14,15 @@ from rdflib.term import Node
 from . import iris
 from .errors import InputError, NotFoundError, ParseError, QueryError, QueryTimeoutError, UnknownFormatError
 from .formats import REVIEW_KINDS, InputFile, canonical_format, decode_utf8, media_type, parse_rdf, read_input
-from .ingest import Change, IngestResult, InputMeta, apply_changes, changes_from_rdf, changes_from_record
+from .ingest import (
+    Change,
+    IngestResult,
+    InputMeta,
+    apply_batches,
+    apply_changes,
+    changes_from_rdf,
+    changes_from_record_ox as changes_from_record,
+)
 from .record import ArticleRecord, parse_record
 from .results import SELECT_FORMATS
 from .sandbox import QueryOutcome, QueryPool, QueryRequest
@@ -114,6 +122,46 @@ class KnowledgeBase:
             data = repr(record)
         meta = InputMeta(name, iris.sha256_hex(data), "application/json")
         return apply_changes(self.backend, changes_from_record(record, meta))
+
+    def ingest_records(
+        self,
+        records: Iterable[Mapping[str, Any] | ArticleRecord],
+        *,
+        batch_size: int = 100,
+        name: str = "record.json",
+        on_batch: Callable[[IngestResult], None] | None = None,
+    ) -> IngestResult:
+        """Ingest many claim records, ``batch_size`` documents per validated write.
+
+        The bulk counterpart of :meth:`ingest_record` (same triples, provenance and
+        input hashes, so re-ingesting with either changes nothing). Each batch is
+        all-or-nothing; when a batch is rejected (:class:`~kb.errors.ValidationError`,
+        :class:`~kb.errors.InputError`...) the batches before it stay written
+        (``on_batch`` is called with the result of each written batch). On the
+        embedded store the write of a batch overlaps the validation of the next.
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+
+        def changes(record: Mapping[str, Any] | ArticleRecord) -> list[Change]:
+            if not isinstance(record, ArticleRecord):
+                data = json.dumps(record, sort_keys=True, ensure_ascii=False)
+                record = parse_record(record)
+            else:
+                data = repr(record)
+            return changes_from_record(record, InputMeta(name, iris.sha256_hex(data), "application/json"))
+
+        def batches() -> Iterable[list[Change]]:
+            batch: list[Change] = []
+            for n, record in enumerate(records, 1):
+                batch += changes(record)
+                if n % batch_size == 0:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        return apply_batches(self.backend, batches(), on_batch=on_batch)
 
     def ingest_rdf(self, data: bytes | str, fmt: str, *, name: str = "upload") -> IngestResult:
         fmt = canonical_format(fmt)
