@@ -14,7 +14,6 @@ An ingest turns its inputs into :class:`Change`\\ s, one per named graph. Then:
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 

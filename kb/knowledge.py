@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from rdflib import Graph, URIRef
@@ -13,7 +12,7 @@ from rdflib.term import Node
 
 from . import iris
 from .errors import InputError, NotFoundError, ParseError, QueryError, QueryTimeoutError, UnknownFormatError
-from .formats import REVIEW_KINDS, InputFile, canonical_format, decode_utf8, media_type, parse_rdf, read_input
+from .formats import REVIEW_KINDS, InputFile, canonical_format, media_type, parse_rdf, read_input
 from .ingest import (
     Change,
     IngestResult,

@@ -137,8 +137,6 @@ def _execute_fresh(store_path: str, request: QueryRequest, attempts: int = 3) ->
 
 def worker_main(store_path: str) -> None:
     """The worker loop: read a request on stdin, answer on stdout, until stdin closes."""
-    import pyoxigraph as ox
-
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers may reach the pipe
     while True:

@@ -8,7 +8,7 @@ import secrets
 from functools import wraps
 from typing import Any, Callable
 
-from flask import Response, abort, current_app, g, jsonify, render_template, request, session
+from flask import Response, abort, current_app, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 import kb

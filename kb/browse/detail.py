@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +10,7 @@ from rdflib import URIRef
 from ..errors import NotFoundError
 from .claims import ClaimFilter, ClaimSummary, list_claims
 from .queries import KINDS, VERDICTS
-from .nodes import KBNS, RDF_TYPE, SDO, first, name_of, props, raw
+from .nodes import KBNS, RDF_TYPE, SDO, first, name_of, props, raw, text
 from .store import get_index
 from .text import Mark, Segment, paragraph_window, segments
 
@@ -98,12 +97,7 @@ class ClaimDetail:
     same_speaker: list[ClaimSummary] = field(default_factory=list)
 
 
-def _s(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
+_s = text  # kb.browse.nodes.text
 
 
 def _local(iri: str) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import URIRef
 
 from ..errors import NotFoundError
+from .nodes import text
 from .store import cached, get_index
 
 __all__ = ["Role", "Entity", "entity_detail", "timeline"]
@@ -61,12 +61,7 @@ class Entity:
         return "Organization" in self.types or "News media" in self.types
 
 
-def _s(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
+_s = text  # kb.browse.nodes.text
 
 
 def _props(kb: Any, iri: str) -> dict[str, list[Any]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-__all__ = ["props", "first", "name_of", "SDO", "KBNS", "RDF_TYPE"]
+__all__ = ["props", "first", "name_of", "text", "SDO", "KBNS", "RDF_TYPE"]
 
 SDO = "http://schema.org/"
 KBNS = "https://w3id.org/claimkb/ns#"
@@ -54,3 +54,12 @@ def name_of(kb: Any, iri: str) -> str:
         return ""
     rows = kb.select(_NAME, {"s": URIRef(iri)})
     return str(rows[0]["name"]) if rows else ""
+
+
+def text(value: Any) -> str:
+    """A plain value as page text: dates in ISO form, nothing as the empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)

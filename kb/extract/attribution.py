@@ -12,8 +12,8 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.extract.claims import Claim, Cue, Speaker
-from kb.extract.entities import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
-from kb.extract.lexicon import ANONYMOUS_HEADS, CUE_LEMMAS, EVALUATIVE_VERBS, lemma_of
+from kb.extract.entities import ANON, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
+from kb.extract.lexicon import ANONYMOUS_HEADS, CUE_LEMMAS, lemma_of
 from kb.extract.quotes import Quote
 from kb.extract.syntax import PROPER, PRONOUNS, Parsed, antecedent, is_verb, name_tokens, subject_of, subtree_tokens, title_before
 

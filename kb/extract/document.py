@@ -199,7 +199,6 @@ class Builder:
 
     def quote_claim(self, p: Parsed, s: Sentence, q: Quote, k: int, qtok: dict[int, int],
                     cues: list[Any], used: set[int]) -> Claim | None:
-        words = len(q.content(self.text).split())
         dash = self.reader.dash_speaker(q)
         if dash is not None:
             return Claim("direct-quote", [(q.start, q.end)], p.index, dash[0], dash[1], 0.8)
