@@ -15,10 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from .mapping import _Builder
+from .store.convert import to_ox
 from .record import ArticleRecord
 
 __all__ = ["record_to_ox_triples", "OxTriple"]
@@ -37,21 +38,6 @@ def _iri(value: str) -> ox.NamedNode:
     return node
 
 
-def _term(term: Node) -> Any:
-    """:func:`kb.store.convert.to_ox`, with vocabulary IRIs memoized."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=_iri(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"cannot store {term!r}")
-
-
 class _OxBuilder(_Builder):
     def __init__(self, record: ArticleRecord) -> None:
         super().__init__(record)
@@ -68,13 +54,13 @@ class _OxBuilder(_Builder):
         for s, p, o in self.triples:
             s2 = nodes.get(s)
             if s2 is None:
-                s2 = nodes[s] = _term(s)
+                s2 = nodes[s] = to_ox(s)
             p2 = _PREDICATES.get(p)
             if p2 is None:
                 p2 = _PREDICATES[p] = _iri(str(p))
             o2 = nodes.get(o)
             if o2 is None:
-                o2 = nodes[o] = _term(o)
+                o2 = nodes[o] = to_ox(o)
             out.append((s2, p2, o2))
         return out
 

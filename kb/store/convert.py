@@ -29,6 +29,18 @@ _INTEGERS = {
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
+_DATATYPES: dict[str, Any] = {}
+
+
+def _datatype(iri: str) -> Any:
+    # A handful of datatypes recur in every literal; building their NamedNode once
+    # shows up in bulk ingest profiles.
+    node = _DATATYPES.get(iri)
+    if node is None:
+        node = _DATATYPES[iri] = ox.NamedNode(iri)
+    return node
+
+
 def to_ox(term: Node) -> Any:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -38,7 +50,7 @@ def to_ox(term: Node) -> Any:
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term), datatype=_datatype(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot store {term!r}")
 
