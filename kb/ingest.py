@@ -239,6 +239,13 @@ def _provenance(change: Change, started: dt.datetime, ended: dt.datetime) -> lis
     return [(s, p, o, pg) for s, p, o in triples]
 
 
+def accept(result: IngestResult, report: ValidationReport) -> None:
+    """Record the report on ``result``; refuse the whole write if it has a violation."""
+    result.report = report
+    if not report.conforms:
+        raise ValidationError(f"rejected, nothing was written: {report.summary()}", report)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
@@ -327,9 +334,7 @@ def _prepare_ox(
     context = backend.context_quads(new, exclude={ox.NamedNode(str(g)) for g in replacing}, pending=pending)
     flat.extend(context)
     report = validate_quads(flat, focus)
-    result.report = report
-    if not report.conforms:
-        raise ValidationError(f"rejected, nothing was written: {report.summary()}", report)
+    accept(result, report)
     ended = _now()
     for change in todo:
         new.extend(quad_to_ox(*q) for q in _provenance(change, started, ended))
@@ -434,9 +439,7 @@ def _apply_rdflib(
     focus_terms = sorted({s for s in data.subjects() if isinstance(s, URIRef)})
     data += _context(backend, data, replacing)
     report = validate_graph(data, focus_terms)
-    result.report = report
-    if not report.conforms:
-        raise ValidationError(f"rejected, nothing was written: {report.summary()}", report)
+    accept(result, report)
     ended = _now()
     quads: list[Quad] = []
     for change in todo:

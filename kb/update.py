@@ -28,8 +28,8 @@ from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.term import BNode, Node
 
 from . import iris
-from .errors import ParseError, QueryError, ReadOnlyError, ValidationError
-from .ingest import Change, IngestResult, InputMeta, _context, _now, _provenance, _skolemize, tool_version
+from .errors import ParseError, QueryError, ReadOnlyError
+from .ingest import Change, IngestResult, InputMeta, _context, accept, _now, _provenance, _skolemize, tool_version
 from .sparql import keywords, query_form
 from .store.base import Backend, Quad
 from .store.convert import from_ox, quad_to_ox
@@ -288,10 +288,7 @@ def write_graphs(
     present = set(data.subjects())
     focus = [n for n in focus if n in present]
     if focus:
-        report = validate_graph(data, focus)
-        result.report = report
-        if not report.conforms:
-            raise ValidationError(f"rejected, nothing was written: {report.summary()}", report)
+        accept(result, validate_graph(data, focus))
     ended = _now()
     quads: list[Quad] = []
     for graph, new in changed.items():

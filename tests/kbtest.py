@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -43,3 +47,36 @@ def snapshot(store: Path | str) -> bytes:
     lines = sorted(str(q) for q in s)
     del s
     return "\n".join(lines).encode()
+
+
+@contextlib.contextmanager
+def served(store: Path | str, *options: str, timeout: float = 90) -> Iterator[str]:
+    """A real ``kb serve`` (waitress) on a free port of 127.0.0.1; yields its base URL."""
+    from behaviour import free_port
+
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("KB_STORE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "--store", str(store), "serve", "--port", str(port), *options],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                err = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"kb serve did not start: {err[-2000:]}") from None
+            time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+
+from kbtest import served
 
 pytestmark = pytest.mark.browser
 
@@ -22,41 +19,10 @@ ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--d
         "--disable-sync", "--no-first-run"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("browser-store")
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop("KB_STORE", None)
-    kb_command = shutil.which("kb")
-    cmd = ([kb_command] if kb_command else [sys.executable, "-m", "web.cli"])
-    proc = subprocess.Popen(cmd + ["--store", str(store), "serve", "--demo", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("kb serve exited: " + (proc.stdout.read() if proc.stdout else ""))
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("kb serve did not start in 90 s")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with served(tmp_path_factory.mktemp("browser-store"), "--demo") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from behaviour import free_port, small_record
+from behaviour import small_record
+from kbtest import served
 
-ROOT = Path(__file__).resolve().parents[1]
-if not (ROOT / "web" / "cli.py").is_file():  # pragma: no cover - until the web UI lands
-    pytest.skip("web/cli.py (kb serve) is not in this checkout yet", allow_module_level=True)
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
 
 PEOPLE = "PREFIX schema: <http://schema.org/>\nSELECT ?name WHERE { ?p a schema:Person ; schema:name ?name }"
@@ -32,31 +23,8 @@ def endpoint(tmp_path_factory):
     store = tmp_path_factory.mktemp("served")
     with KnowledgeBase(store) as kb:
         kb.ingest_record(small_record(), name="bridge.json")
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    env.pop("KB_STORE", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "--store", str(store), "serve", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/sparql"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=5).close()
-            break
-        except (urllib.error.URLError, ConnectionError, OSError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                err = process.stderr.read().decode() if process.stderr else ""
-                pytest.fail(f"kb serve did not start: {err[-2000:]}")
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with served(store) as base:
+        yield base + "/sparql"
 
 
 def wrapper(url: str, query: str, fmt: str, method: str = "GET"):

@@ -14,12 +14,13 @@ is backed up with the store; a remote store gets one in the temp folder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
 import tempfile
 import threading
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from rdflib import URIRef
 
@@ -105,6 +106,20 @@ class BrowseIndex:
         con.execute("PRAGMA synchronous = NORMAL")
         return con
 
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        """The one writing connection: under the write lock, rolled back if anything fails."""
+        with self._write_lock:
+            con = self._connect()
+            try:
+                yield con
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
+
     def db(self) -> sqlite3.Connection:
         """This thread's read connection (waitress serves each request on a worker thread)."""
         con = getattr(self._local, "con", None)
@@ -140,52 +155,44 @@ class BrowseIndex:
         ``force`` re-indexes everything (after a SPARQL Update, which may change
         any graph without new provenance). Returns whether anything changed.
         """
-        with self._write_lock:
-            con = self._connect()
-            try:
-                stored = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
-                current = Q.graph_fingerprints(self.kb)
-                if force:
-                    # A SPARQL Update may change any graph without new provenance: recount all.
-                    con.execute("DELETE FROM graph_triples")
-                    stale = set(current)
-                    gone = set(stored) - set(current)
-                else:
-                    stale = {g for g, fp in current.items() if stored.get(g) != fp}
-                    gone = set(stored) - set(current)
-                if not stale and not gone and not force:
-                    return False
-                full = force or len(stale) > 200 or not stored
-                rows = Q.claim_rows(self.kb, None if full else sorted(stale))
-                orgs = Q.claim_orgs(self.kb, None if full else sorted(stale))
-                verdicts = Q.claim_verdicts(self.kb)
-                con.execute("BEGIN IMMEDIATE")
-                if full:
-                    con.execute("DELETE FROM claims")
-                    con.execute("DELETE FROM claim_orgs")
-                    con.execute("DELETE FROM claims_fts")
-                    con.execute("DELETE FROM graphs")
-                else:
-                    self._delete_graphs(con, stale | gone)
-                self._insert(con, rows, orgs)
-                con.execute("UPDATE claims SET verdict = ''")
-                con.executemany("UPDATE claims SET verdict = ? WHERE iri = ?", [(v, c) for c, v in verdicts.items()])
-                con.executemany(
-                    "INSERT OR REPLACE INTO graphs VALUES (?, ?)", [(g, fp) for g, fp in current.items()]
-                )
-                self._version += 1
-                con.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (str(self._version),))
-                con.execute("COMMIT")
-                # Fresh statistics, so the planner picks the selective index for filtered facets
-                # (without them a speaker+kind filter took 55 ms per facet at 100k claims, 0.3 ms with).
-                con.execute("ANALYZE")
-                return True
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
-            finally:
-                con.close()
+        with self._writer() as con:
+            stored = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
+            current = Q.graph_fingerprints(self.kb)
+            if force:
+                # A SPARQL Update may change any graph without new provenance: recount all.
+                con.execute("DELETE FROM graph_triples")
+                stale = set(current)
+                gone = set(stored) - set(current)
+            else:
+                stale = {g for g, fp in current.items() if stored.get(g) != fp}
+                gone = set(stored) - set(current)
+            if not stale and not gone and not force:
+                return False
+            full = force or len(stale) > 200 or not stored
+            rows = Q.claim_rows(self.kb, None if full else sorted(stale))
+            orgs = Q.claim_orgs(self.kb, None if full else sorted(stale))
+            verdicts = Q.claim_verdicts(self.kb)
+            con.execute("BEGIN IMMEDIATE")
+            if full:
+                con.execute("DELETE FROM claims")
+                con.execute("DELETE FROM claim_orgs")
+                con.execute("DELETE FROM claims_fts")
+                con.execute("DELETE FROM graphs")
+            else:
+                self._delete_graphs(con, stale | gone)
+            self._insert(con, rows, orgs)
+            con.execute("UPDATE claims SET verdict = ''")
+            con.executemany("UPDATE claims SET verdict = ? WHERE iri = ?", [(v, c) for c, v in verdicts.items()])
+            con.executemany(
+                "INSERT OR REPLACE INTO graphs VALUES (?, ?)", [(g, fp) for g, fp in current.items()]
+            )
+            self._version += 1
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (str(self._version),))
+            con.execute("COMMIT")
+            # Fresh statistics, so the planner picks the selective index for filtered facets
+            # (without them a speaker+kind filter took 55 ms per facet at 100k claims, 0.3 ms with).
+            con.execute("ANALYZE")
+            return True
 
     def graph_count(self) -> int:
         """The content graphs (documents' graphs) as of the last sync."""
@@ -197,34 +204,26 @@ class BrowseIndex:
         A content graph is recounted only when its ingest fingerprint changed; the provenance
         graph (and any other non-content graph) is counted each time: one small query.
         """
-        with self._write_lock:
-            con = self._connect()
-            try:
-                graphs = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
-                known = {g: fp for g, fp in con.execute("SELECT graph, fingerprint FROM graph_triples")}
-                stale = [g for g, fp in graphs.items() if known.get(g) != fp]
-                gone = [g for g in known if g not in graphs]
-                fresh: dict[str, int] = {}
-                if len(stale) > 200:
-                    for row in self.kb.select(_GRAPH_TRIPLES_ALL):
-                        fresh[str(row["g"])] = int(row["n"])
-                    fresh = {g: fresh.get(g, 0) for g in stale}
-                else:
-                    for g in stale:
-                        rows = self.kb.select(_GRAPH_TRIPLES, {"g": URIRef(g)})
-                        fresh[g] = int((rows[0] if rows else {}).get("n") or 0)
-                con.execute("BEGIN IMMEDIATE")
-                con.executemany("DELETE FROM graph_triples WHERE graph = ?", [(g,) for g in gone])
-                con.executemany("INSERT OR REPLACE INTO graph_triples VALUES (?, ?, ?)",
-                                [(g, graphs[g], n) for g, n in fresh.items()])
-                con.execute("COMMIT")
-                content = int(con.execute("SELECT COALESCE(SUM(triples), 0) FROM graph_triples").fetchone()[0])
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
-            finally:
-                con.close()
+        with self._writer() as con:
+            graphs = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
+            known = {g: fp for g, fp in con.execute("SELECT graph, fingerprint FROM graph_triples")}
+            stale = [g for g, fp in graphs.items() if known.get(g) != fp]
+            gone = [g for g in known if g not in graphs]
+            fresh: dict[str, int] = {}
+            if len(stale) > 200:
+                for row in self.kb.select(_GRAPH_TRIPLES_ALL):
+                    fresh[str(row["g"])] = int(row["n"])
+                fresh = {g: fresh.get(g, 0) for g in stale}
+            else:
+                for g in stale:
+                    rows = self.kb.select(_GRAPH_TRIPLES, {"g": URIRef(g)})
+                    fresh[g] = int((rows[0] if rows else {}).get("n") or 0)
+            con.execute("BEGIN IMMEDIATE")
+            con.executemany("DELETE FROM graph_triples WHERE graph = ?", [(g,) for g in gone])
+            con.executemany("INSERT OR REPLACE INTO graph_triples VALUES (?, ?, ?)",
+                            [(g, graphs[g], n) for g, n in fresh.items()])
+            con.execute("COMMIT")
+            content = int(con.execute("SELECT COALESCE(SUM(triples), 0) FROM graph_triples").fetchone()[0])
         other = 0
         for g in self.kb.backend.graphs():
             if str(g) not in graphs:
