@@ -46,7 +46,9 @@ Python API (used by bench/core.py and the web benchmarks)::
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -61,6 +63,15 @@ __all__ = ["Corpus", "CLAIMS_PER_DOCUMENT", "REVIEW_SHARE"]
 
 CLAIMS_PER_DOCUMENT = 10
 REVIEW_SHARE = 0.05
+# Who is quoted, and what, is heavy-tailed in news (a few people account for a large
+# share of the claims; a leader's best-known lines are reported again and again):
+# speaker of popularity rank r is drawn with weight 1/r**SPEAKER_SKEW, and a share
+# QUOTE_REUSE of quotes are one of the speaker's own QUOTES_PER_SPEAKER lines, line
+# r with weight 1/r**1.2 (Zipf-like, as in Quotebank's quote frequencies).
+SPEAKER_SKEW = 1.1
+QUOTE_REUSE = 0.3
+QUOTES_PER_SPEAKER = 20
+_LINE_CUM = list(itertools.accumulate(1 / r**1.2 for r in range(1, QUOTES_PER_SPEAKER + 1)))
 
 FIRST = (
     "Amir Ali Maria Elena John Sarah David Fatima Yusuf Olga Ivan Mei Chen Priya Rahul Ana Luis Carlos Sofia "
@@ -150,9 +161,12 @@ class Corpus:
     regenerated alone, in any order, in any process.
     """
 
-    def __init__(self, *, seed: int = 1, claims: int = 10_000) -> None:
+    def __init__(self, *, seed: int = 1, claims: int = 10_000, speaker_skew: float = SPEAKER_SKEW,
+                 quote_reuse: float = QUOTE_REUSE) -> None:
         self.seed = seed
         self.claims = claims
+        self.speaker_skew = speaker_skew
+        self.quote_reuse = quote_reuse
         self.documents = max(1, round(claims / CLAIMS_PER_DOCUMENT))
         rng = random.Random(f"pools-{seed}")
         n_people = max(100, claims // 40)
@@ -206,6 +220,8 @@ class Corpus:
             self.people.append(person)
         self.outlets = [{"name": n, "type": "NewsMediaOrganization", "aliases": []} for n in OUTLETS]
         self.by_name = {e["name"]: e for e in self.orgs + self.people + self.outlets}
+        # self.people is in random order: its index is the popularity rank.
+        self._speaker_cum = list(itertools.accumulate(1 / r**speaker_skew for r in range(1, len(self.people) + 1)))
 
     # -- documents -----------------------------------------------------------
     def claims_in(self, index: int) -> int:
@@ -225,7 +241,12 @@ class Corpus:
         date = START + dt.timedelta(days=rng.randrange(DAYS))
         outlet = rng.choice(self.outlets)
         author = rng.choice(self.people)
-        cast = rng.sample(self.people, k=min(len(self.people), rng.randrange(2, 5)))
+        cast: list[dict[str, Any]] = []
+        wanted = min(len(self.people), rng.randrange(2, 5))
+        while len(cast) < wanted:  # distinct people, the popular ones far more often
+            person = rng.choices(self.people, cum_weights=self._speaker_cum)[0]
+            if person not in cast:
+                cast.append(person)
         entities: dict[str, dict[str, Any]] = {}
 
         def use(entity: dict[str, Any]) -> str:
@@ -288,9 +309,16 @@ class Corpus:
             )
         return rng.choice(FILLERS).format(weekday=rng.choice(WEEKDAYS))
 
-    def _quote(self, rng: random.Random) -> str:
+    def _quote(self, rng: random.Random, speaker: dict[str, Any] | None = None) -> str:
+        if speaker is not None and rng.random() < self.quote_reuse:
+            line = rng.choices(range(QUOTES_PER_SPEAKER), cum_weights=_LINE_CUM)[0]
+            rng = random.Random(f"line-{self.seed}-{speaker['name']}-{line}")  # the same words every time
         subject = rng.choice(SUBJECTS)
-        return f"We {rng.choice(VERBS)} {subject} {rng.choice(REASONS)}"
+        # Where and when make a fresh quote fresh: without them the templates give only
+        # 1,600 sentences, and at a million claims every quote would recur hundreds of times.
+        where = rng.choice(("",) + tuple(f" in {city}" for city in CITIES))
+        when = rng.choice(("", f" by {rng.choice(MONTHS)}", f" within {rng.randrange(2, 400)} days"))
+        return f"We {rng.choice(VERBS)} {subject}{where}{when} {rng.choice(REASONS)}"
 
     def _claim(self, rng, put, cast, use, date, last_speaker) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         kind = rng.choices(("direct-quote", "partial-quote", "paraphrase", "reported-fact"), (45, 15, 30, 10))[0]
@@ -310,7 +338,7 @@ class Corpus:
         )
         cue = rng.choice(CUES)
         claim: dict[str, Any] = {"kind": kind}
-        quote = self._quote(rng)
+        quote = self._quote(rng, speaker)
         if kind == "direct-quote" and rng.random() < 0.1:
             # "First part," she said, "second part."  -- a quote in two spans
             first, second = quote.split(" ", 3)[:3], quote.split(" ", 3)[3]
@@ -430,6 +458,32 @@ class Corpus:
         return lines
 
 
+class Tails:
+    """How heavy the tails came out: what share of the attributed claims the most
+    quoted 1% of people have, and what share of quotes repeat an earlier one."""
+
+    def __init__(self) -> None:
+        self.speakers: collections.Counter[str] = collections.Counter()
+        self.quotes: collections.Counter[int] = collections.Counter()
+
+    def add(self, record: dict[str, Any]) -> None:
+        for claim in record["claims"]:
+            if claim.get("speaker"):
+                self.speakers[claim["speaker"]["name"]] += 1
+            if claim["kind"] in ("direct-quote", "partial-quote"):
+                self.quotes[hash(claim["text"])] += 1
+
+    def summary(self, people: int) -> dict[str, Any]:
+        attributed = sum(self.speakers.values()) or 1
+        top = max(1, people // 100)
+        quotes = sum(self.quotes.values()) or 1
+        return {
+            "top_1pct_speakers_share": round(sum(n for _, n in self.speakers.most_common(top)) / attributed, 3),
+            "repeated_quotes_share": round(sum(n - 1 for n in self.quotes.values()) / quotes, 3),
+            "most_repeated_quote": max(self.quotes.values(), default=0),
+        }
+
+
 def _entity_json(e: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in e.items() if v not in (None, [], "")}
 
@@ -460,13 +514,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-records", action="store_true", help="do not write the claim-record JSON files")
     ap.add_argument("--no-nquads", action="store_true", help="do not write data.nq")
+    ap.add_argument("--speaker-skew", type=float, default=SPEAKER_SKEW,
+                    help=f"Zipf exponent of speaker popularity (default {SPEAKER_SKEW}; 0: uniform)")
+    ap.add_argument("--quote-reuse", type=float, default=QUOTE_REUSE,
+                    help=f"share of quotes that repeat one of the speaker's own lines (default {QUOTE_REUSE})")
     args = ap.parse_args(argv)
 
     from kb import iris
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    corpus = Corpus(seed=args.seed, claims=args.claims)
+    corpus = Corpus(seed=args.seed, claims=args.claims, speaker_skew=args.speaker_skew, quote_reuse=args.quote_reuse)
+    tails = Tails()
     t0 = time.perf_counter()
     records: list[str] = []
     n_claims = 0
@@ -474,6 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(corpus.documents):
         record = corpus.document(i)
         n_claims += len(record["claims"])
+        tails.add(record)
         if not args.no_records:
             rel = f"records/{i // 1000:03d}/doc-{i:06d}.json"
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -507,6 +567,9 @@ def main(argv: list[str] | None = None) -> int:
         "records": records,
         "reviews_file": "reviews.nt",
         "nquads": None if args.no_nquads else "data.nq",
+        "speaker_skew": args.speaker_skew,
+        "quote_reuse": args.quote_reuse,
+        **tails.summary(len(corpus.people)),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     print(

@@ -35,14 +35,15 @@ from rdflib.term import BNode, Node
 
 from . import iris
 from .errors import InputError, NotFoundError
-from .formats import parse_rdf
-from .ingest import Change, IngestResult, InputMeta, apply_changes
+from .formats import decode_utf8, parse_rdf
+from .writing.changes import Change, IngestResult, InputMeta
 from .vocab import KB, RDF, SDO, XSD
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge import KnowledgeBase
 
-__all__ = ["normalize_verdict", "reviews_from_jsonld", "import_claimreview", "export_claimreviews", "VERDICT_LABELS"]
+__all__ = ["normalize_verdict", "reviews_from_jsonld", "import_claimreview", "export_claimreviews", "review_feed",
+           "feed_json", "dumps", "VERDICT_LABELS"]
 
 _SCHEMA = "http://schema.org/"
 _SCHEMA_HTTPS = "https://schema.org/"
@@ -280,8 +281,9 @@ class _Mapper:
 
 def reviews_from_jsonld(data: bytes | str, *, name: str = "claimreview.jsonld",
                         kb: "KnowledgeBase | None" = None) -> list[tuple[URIRef, Graph]]:
-    """Map every ClaimReview in a JSON-LD document to ``(review IRI, triples)``."""
-    ds = parse_rdf(data, "jsonld", name)
+    """Map every ClaimReview in a JSON-LD document (one review, an array, an ``@graph``
+    feed, or JSON Lines: one review per line) to ``(review IRI, triples)``."""
+    ds = parse_rdf(_one_document(data, name), "jsonld", name)
     source = Graph()
     for g in ds.graphs():
         source += g
@@ -299,6 +301,18 @@ def reviews_from_jsonld(data: bytes | str, *, name: str = "claimreview.jsonld",
     return out
 
 
+def _one_document(data: bytes | str, name: str) -> str:
+    """JSON Lines become one JSON array; any other text is left to the JSON-LD parser."""
+    text = data if isinstance(data, str) else decode_utf8(data, name)
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 or not all(line.lstrip().startswith("{") and line.rstrip().endswith("}") for line in lines):
+        return text
+    try:
+        return json.dumps([json.loads(line) for line in lines])
+    except json.JSONDecodeError:
+        return text  # one pretty-printed document after all: its parser says what is wrong
+
+
 def claimreview_changes(kb: "KnowledgeBase | None", data: bytes | str, *, name: str = "claimreview.jsonld") -> list[Change]:
     """The writes that store every ClaimReview of a JSON-LD document, one named graph per review."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -313,12 +327,12 @@ def claimreview_changes(kb: "KnowledgeBase | None", data: bytes | str, *, name: 
 
 def import_claimreview(kb: "KnowledgeBase", data: bytes | str, *, name: str = "claimreview.jsonld") -> IngestResult:
     """Validate and store every ClaimReview in a JSON-LD document."""
-    return apply_changes(kb.backend, claimreview_changes(kb, data, name=name))
+    return kb.commit(claimreview_changes(kb, data, name=name))
 
 
 # -- export -------------------------------------------------------------------------------
 _EXPORT = """
-SELECT ?claim ?review ?url ?reviewed ?published ?verdict ?org ?orgName ?orgUrl
+SELECT ?claim ?review ?url ?reviewed ?published ?verdict ?org ?orgName ?orgUrl ?rater
        ?label ?value ?best ?worst ?text ?claimDate ?claimCreated ?who ?whoName ?whoType ?whoSame ?first
 WHERE {
   ?review a schema:ClaimReview ; schema:itemReviewed ?claim .
@@ -327,7 +341,7 @@ WHERE {
   OPTIONAL { ?review schema:datePublished ?published }
   OPTIONAL { ?review kb:verdict ?verdict }
   OPTIONAL { ?review schema:author ?org . ?org schema:name ?orgName . OPTIONAL { ?org schema:url ?orgUrl } }
-  OPTIONAL { ?review schema:reviewRating ?rating .
+  OPTIONAL { ?review schema:reviewRating ?rating . OPTIONAL { ?rating schema:author ?rater }
              OPTIONAL { ?rating schema:alternateName ?label } OPTIONAL { ?rating schema:ratingValue ?value }
              OPTIONAL { ?rating schema:bestRating ?best } OPTIONAL { ?rating schema:worstRating ?worst } }
   OPTIONAL { ?claim schema:text ?text }
@@ -337,13 +351,22 @@ WHERE {
              FILTER (?whoType IN (schema:Person, schema:Organization))
              OPTIONAL { ?who schema:sameAs ?whoSame } }
   OPTIONAL { ?claim schema:firstAppearance ?first }
-} ORDER BY ?review ?whoType
+} ORDER BY ?review ?whoType ?whoSame ?label
 """
 _WORK = """
 SELECT ?claim ?work ?url ?type WHERE {
+  ?review a schema:ClaimReview ; schema:itemReviewed ?claim .
   { ?claim schema:appearance ?work } UNION { ?claim schema:firstAppearance ?work }
   OPTIONAL { ?work schema:url ?url } OPTIONAL { ?work a ?type }
 } ORDER BY ?work ?type
+"""
+_APPEARANCES = """
+SELECT DISTINCT ?claim ?work WHERE { ?review a schema:ClaimReview ; schema:itemReviewed ?claim .
+                                     ?claim schema:appearance ?work } ORDER BY ?work
+"""
+_SPEAKER_CLAIMS = """
+SELECT DISTINCT ?claim ?speaker WHERE { ?review a schema:ClaimReview ; schema:itemReviewed ?claim .
+                                        ?claim schema:author ?speaker } ORDER BY ?claim
 """
 
 
@@ -368,49 +391,85 @@ def _prune(obj: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if v not in (None, [], {})}
 
 
+def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row[key], []).append(row)
+    return out
+
+
+def _review_json(rows: list[dict[str, Any]], works: list[dict[str, Any]], appearances: list[dict[str, Any]]) -> dict[str, Any]:
+    """One review from its rows: the fact-checker's own rating (one without an author, or
+    rated by the review's author) before an aggregator's normalized one (ClaimsKG's)."""
+    r = min(rows, key=lambda row: row["rater"] not in (None, row["org"]))
+    author = None
+    if r["whoName"]:
+        kind = "Organization" if str(r["whoType"]).endswith("Organization") else "Person"
+        author = _prune({"@type": kind, "name": r["whoName"], "sameAs": r["whoSame"]})
+    item = _prune({
+        "@type": "Claim",
+        "author": author,
+        "datePublished": _json_value(r["claimDate"] or r["claimCreated"]),
+        "appearance": [_work_json(works, a["work"]) for a in appearances],
+        "firstAppearance": _work_json(works, r["first"]) if r["first"] else None,
+    })
+    rating = _prune({
+        "@type": "Rating",
+        "ratingValue": _json_value(r["value"]),
+        "bestRating": _json_value(r["best"]),
+        "worstRating": _json_value(r["worst"]),
+        "alternateName": r["label"] or _verdict_name(r["verdict"]),
+    })
+    return _prune({
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": r["url"] or r["review"],  # Google requires a url: kb's page of the review when it has none
+        "claimReviewed": r["reviewed"] or r["text"],
+        "datePublished": _json_value(r["published"]),
+        "author": _prune({"@type": "Organization", "name": r["orgName"], "url": r["orgUrl"]}),
+        "reviewRating": rating,
+        "itemReviewed": item,
+    })
+
+
+def _export(kb: "KnowledgeBase", bindings: dict[str, Node] | None) -> list[dict[str, Any]]:
+    """Every review (of the bound ``claim``, when given), in the order of their IRIs."""
+    works = _group(kb.select(_WORK, bindings), "claim")
+    appearances = _group(kb.select(_APPEARANCES, bindings), "claim")
+    out = []
+    for review, rows in sorted(_group(kb.select(_EXPORT, bindings), "review").items()):
+        claim = rows[0]["claim"]
+        out.append(_review_json(rows, works.get(claim, []), appearances.get(claim, [])))
+    return out
+
+
 def export_claimreviews(kb: "KnowledgeBase", claim: str | URIRef) -> list[dict[str, Any]]:
     """Every review of ``claim`` as ClaimReview JSON-LD with Google's required and recommended fields
     (https://developers.google.com/search/docs/appearance/structured-data/factcheck)."""
     node = URIRef(str(claim))
     if not kb.ask("ASK { ?claim a schema:Claim }", {"claim": node}):
         raise NotFoundError(f"no claim {claim} in the knowledge base")
-    rows = kb.select(_EXPORT, {"claim": node})
-    work_rows = kb.select(_WORK, {"claim": node})
-    appearances = kb.select(
-        "SELECT ?claim ?work WHERE { ?claim schema:appearance ?work } ORDER BY ?work", {"claim": node})
-    out: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        if r["review"] in out:
-            continue
-        author = None
-        if r["whoName"]:
-            kind = "Organization" if str(r["whoType"]).endswith("Organization") else "Person"
-            author = _prune({"@type": kind, "name": r["whoName"], "sameAs": r["whoSame"]})
-        item = _prune({
-            "@type": "Claim",
-            "author": author,
-            "datePublished": _json_value(r["claimDate"] or r["claimCreated"]),
-            "appearance": [_work_json(work_rows, a["work"]) for a in appearances],
-            "firstAppearance": _work_json(work_rows, r["first"]) if r["first"] else None,
-        })
-        rating = _prune({
-            "@type": "Rating",
-            "ratingValue": _json_value(r["value"]),
-            "bestRating": _json_value(r["best"]),
-            "worstRating": _json_value(r["worst"]),
-            "alternateName": r["label"] or _verdict_name(r["verdict"]),
-        })
-        out[r["review"]] = _prune({
-            "@context": "https://schema.org",
-            "@type": "ClaimReview",
-            "url": r["url"],
-            "claimReviewed": r["reviewed"] or r["text"],
-            "datePublished": _json_value(r["published"]),
-            "author": _prune({"@type": "Organization", "name": r["orgName"], "url": r["orgUrl"]}),
-            "reviewRating": rating,
-            "itemReviewed": item,
-        })
-    return [out[k] for k in sorted(out)]
+    return _export(kb, {"claim": node})
+
+
+def review_feed(kb: "KnowledgeBase", speaker: str | URIRef | None = None) -> list[dict[str, Any]]:
+    """Every review in the knowledge base, or of the claims of one ``speaker`` (a person or
+    organization IRI), as ClaimReview JSON-LD: what ``kb export --format claimreview`` writes."""
+    if speaker is None:
+        return _export(kb, None)
+    node = URIRef(str(speaker))
+    if not kb.ask("ASK { ?speaker a ?type . FILTER (?type IN (schema:Person, schema:Organization)) }",
+                  {"speaker": node}):
+        raise NotFoundError(f"no person or organization {speaker} in the knowledge base")
+    out = []
+    for row in kb.select(_SPEAKER_CLAIMS, {"speaker": node}):
+        out += _export(kb, {"claim": URIRef(row["claim"])})
+    return out
+
+
+def feed_json(kb: "KnowledgeBase", speaker: str | URIRef | None = None) -> bytes:
+    """:func:`review_feed` as a JSON array: ``kb export --format claimreview`` and the web feeds."""
+    return json.dumps(review_feed(kb, speaker), ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def _verdict_name(verdict: str | None) -> str | None:

@@ -11,17 +11,20 @@ The import keeps ClaimsKG's IRIs and structure, so its queries keep working
 (``docs/claimskg.md``), and maps it onto kb's model so imported claims are
 browsable and validated like any other:
 
-- the CreativeWork is typed ``schema:Claim`` too; its author (a ``schema:Thing``
-  in ClaimsKG) becomes a ``schema:Person``, with its DBpedia link as ``sameAs``;
+- the CreativeWork is typed ``schema:Claim`` too; its author keeps ClaimsKG's
+  ``schema:Thing`` and is typed ``schema:Person`` too, with its DBpedia link as ``sameAs``;
 - keywords become literals (ClaimsKG points at keyword nodes);
-- the normalized rating becomes ``kb:verdict`` (the same four-value scale) and
-  the original rating stays the one ``schema:reviewRating``, as kb's shapes and
-  Google's ClaimReview have it;
+- both ratings stay ``schema:reviewRating``\\ s, as in ClaimsKG: the original one
+  (the fact-checker's label) and the normalized one (authored by ClaimsKG); the
+  normalized one is also kb's ``kb:verdict`` (the same four-value scale);
 - language tags (``@en``) are dropped from names, texts and labels, which kb
   keeps as plain strings; ``xsd:float`` numbers become ``xsd:decimal``.
 
-Each review, with everything it names, is one named graph, so re-importing a
-newer ClaimsKG release replaces reviews one by one.
+Each review, with its claim and their mentions, is one named graph, so
+re-importing a newer ClaimsKG release replaces reviews one by one. What many
+reviews share (ratings, fact-checkers, authors, languages) is described once,
+each node in a graph of its own: the union of the graphs then holds each of its
+triples once, and ClaimsKG's COUNT queries count as on ClaimsKG's own store.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from rdflib.term import Node
 from . import iris
 from .errors import InputError
 from .formats import canonical_format, decode_utf8, media_type, parse_rdf
-from .ingest import Change, IngestResult, InputMeta, apply_changes
+from .writing.changes import Change, IngestResult, InputMeta
 from .vocab import KB, RDF, SDO, XSD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -117,6 +120,12 @@ class _Reviews:
             out.add((mention, NIF.isString, _plain(value)))
         self.copy(out, mention, _MENTION_KEEP)
 
+    def rating(self, out: Graph, rating: Node) -> None:
+        out.add((rating, RDF.type, SDO.Rating))
+        self.copy(out, rating, (SDO.alternateName, SDO.ratingValue, SDO.bestRating, SDO.worstRating, SDO.author))
+        for org in self.src.objects(rating, SDO.author):
+            self.organization(out, org)
+
     def claim(self, out: Graph, claim: URIRef) -> Literal | None:
         out.add((claim, RDF.type, SDO.CreativeWork))
         out.add((claim, RDF.type, SDO.Claim))
@@ -133,6 +142,8 @@ class _Reviews:
             if name is None:
                 continue
             out.add((claim, SDO.author, author))
+            for kind in self.src.objects(author, RDF.type):  # ClaimsKG's schema:Thing, kept
+                out.add((author, RDF.type, kind))
             out.add((author, RDF.type, SDO.Person))
             out.add((author, SDO.name, name))
             for entity in self.src.objects(author, SDO.mentions):
@@ -168,12 +179,11 @@ class _Reviews:
                 verdict = _verdict(self.src, rating)
             else:
                 original = rating
+            out.add((review, SDO.reviewRating, rating))
+            self.rating(out, rating)
         out.add((review, KB.verdict, verdict))
         if original is None:
             raise InputError(f"the ClaimReview {review} has no original rating")
-        out.add((review, SDO.reviewRating, original))
-        out.add((original, RDF.type, SDO.Rating))
-        self.copy(out, original, (SDO.alternateName, SDO.ratingValue, SDO.bestRating, SDO.worstRating, SDO.author))
         return out
 
 
@@ -303,14 +313,34 @@ def claimskg_changes(data: bytes | str, fmt: str = "turtle", *, name: str = "cla
         reviews = reviews_from_rdf(raw, fmt, name=name)
         media = media_type(canonical_format(fmt))
     meta = InputMeta(name, iris.sha256_hex(raw), media)
-    changes = []
+    changes, shared = [], {}
     for review, graph in reviews:
-        key = "claimskg-" + iris.digest(review)
-        claims = len(set(graph.subjects(RDF.type, SDO.Claim)))
-        changes.append(Change(iris.graph_iri(key), graph, meta, claims=claims))
+        own, nodes = _partition(review, graph)
+        claims = len(set(own.subjects(RDF.type, SDO.Claim)))
+        changes.append(Change(_graph(review), own, meta, claims=claims))
+        shared.update(nodes)
+    changes += [Change(_graph(node), part, meta) for node, part in sorted(shared.items(), key=lambda kv: str(kv[0]))]
     return changes
+
+
+def _graph(node: Node) -> URIRef:
+    return iris.graph_iri("claimskg-" + iris.digest(node))
+
+
+def _partition(review: URIRef, graph: Graph) -> tuple[Graph, dict[Node, Graph]]:
+    """The review's own triples (the review, its claim, their mentions), and one graph for
+    each node that other reviews may name too (ratings, organizations, authors, languages)."""
+    own_nodes = {review, *graph.objects(review, SDO.itemReviewed)}
+    own_nodes |= {m for n in list(own_nodes) for m in graph.objects(n, SDO.mentions)}
+    own, shared = Graph(), {}  # type: ignore[var-annotated]
+    for s, p, o in graph:
+        if s in own_nodes:
+            own.add((s, p, o))
+        else:
+            shared.setdefault(s, Graph()).add((s, p, o))
+    return own, shared
 
 
 def import_claimskg(kb: "KnowledgeBase", data: bytes | str, fmt: str = "turtle", *, name: str = "claimskg") -> IngestResult:
     """Validate and store ClaimsKG data (an RDF format name, or ``csv``)."""
-    return apply_changes(kb.backend, claimskg_changes(data, fmt, name=name))
+    return kb.commit(claimskg_changes(data, fmt, name=name))

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from rdflib import Dataset
 
@@ -26,9 +26,13 @@ __all__ = [
     "INPUT_KINDS",
     "FORMAT_ALIASES",
     "SUFFIXES",
+    "EXPORT_FORMATS",
     "InputFile",
     "read_input",
+    "recognize",
     "parse_rdf",
+    "load_json",
+    "check_storable",
     "rdf_format_for",
     "media_type",
     "file_suffix",
@@ -52,7 +56,7 @@ FORMAT_ALIASES = {
 SUFFIXES = {
     ".ttl": "turtle", ".turtle": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads",
     ".jsonld": "jsonld", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
-    ".json": "record", ".txt": "article", ".csv": "claimskg-csv",
+    ".json": "record", ".jsonl": "record", ".txt": "article", ".csv": "claimskg-csv",
 }
 #: Inputs that are fact-checks, mapped onto kb's model on the way in:
 #: ClaimReview JSON-LD as fact-checkers publish it, ClaimsKG RDF (Turtle) and CSV exports.
@@ -73,6 +77,27 @@ _KNOWN_CONTEXTS = {
 }
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _CLAIMREVIEW = re.compile(r'"@type"\s*:\s*(\[[^\]]*)?"(schema:|https?://schema\.org/)?ClaimReview"')
+_CLAIMSKG = re.compile(r"http://data\.gesis\.org/claimskg/")
+_RDF_CLAIMREVIEW = re.compile(r"(schema:|schema\.org/)ClaimReview\b")
+_KB_NS = "https://w3id.org/claimkb/ns#"
+
+#: Recognition by content, after the suffix: (kinds a suffix gives, test of the text, the kind it is then).
+#: Fact-checks are mapped onto kb's model rather than stored as they are: ClaimReview JSON (one
+#: review, an array, an ``@graph`` feed or JSON Lines) and ClaimsKG dumps (Turtle or N-Triples:
+#: Turtle's parser reads both). Data that uses kb's own vocabulary is kb's export, stored as it is.
+BY_CONTENT: list[tuple[frozenset[str], Callable[[str], bool], str]] = [
+    (frozenset({"jsonld", "record"}), lambda text: bool(_CLAIMREVIEW.search(text)) and _KB_NS not in text,
+     "claimreview"),
+    (frozenset({"turtle", "nt"}), lambda text: bool(_CLAIMSKG.search(text) and _RDF_CLAIMREVIEW.search(text))
+     and _KB_NS not in text, "claimskg"),
+]
+
+#: Everything ``kb export`` writes: format name → (media type, file suffix). The RDF formats, and
+#: ``claimreview``: every review as ClaimReview JSON-LD, as fact-checkers publish it (kb.claimreview).
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    **{name: (spec[0], spec[1]) for name, spec in RDF_FORMATS.items()},
+    "claimreview": ("application/ld+json", "json"),
+}
 
 
 def canonical_format(name: str) -> str:
@@ -114,15 +139,7 @@ class InputFile:
 def read_input(path: str | Path, fmt: str | None = None) -> InputFile:
     """Read a file, decide what it holds, and check it is UTF-8 text."""
     p = Path(path)
-    if fmt:
-        kind = fmt if fmt in INPUT_KINDS else canonical_format(fmt)
-    else:
-        kind = SUFFIXES.get(p.suffix.lower(), "")
-        if not kind:
-            raise UnknownFormatError(
-                f"{p}: unknown file type {p.suffix or '(no suffix)'!r}; use --format, or one of "
-                + ", ".join(sorted(SUFFIXES))
-            )
+    _kind(p.name, fmt)  # an unknown suffix is refused before the file is read
     try:
         data = p.read_bytes()
     except FileNotFoundError:
@@ -131,11 +148,33 @@ def read_input(path: str | Path, fmt: str | None = None) -> InputFile:
         raise InputError(f"{p}: is a directory, not a file") from None
     except OSError as err:
         raise InputError(f"{p}: cannot read: {err.strerror}") from None
-    text = decode_utf8(data, str(p))
-    if kind == "jsonld" and _CLAIMREVIEW.search(text):
-        # Fact-checkers' ClaimReview markup is mapped onto kb's model, not stored as is.
-        kind = "claimreview"
-    return InputFile(str(p), kind, data, text)
+    return recognize(str(p), data, fmt)
+
+
+def _kind(name: str, fmt: str | None) -> str:
+    if fmt:
+        return fmt if fmt in INPUT_KINDS else canonical_format(fmt)
+    suffix = Path(name).suffix.lower()
+    kind = SUFFIXES.get(suffix, "")
+    if not kind:
+        raise UnknownFormatError(
+            f"{name}: unknown file type {suffix or '(no suffix)'!r}; use --format, or one of "
+            + ", ".join(sorted(SUFFIXES))
+        )
+    return kind
+
+
+def recognize(name: str, data: bytes, fmt: str | None = None) -> InputFile:
+    """What an input holds: ``fmt`` if given, else its suffix refined by its content
+    (:data:`BY_CONTENT`); the bytes must be UTF-8 text. Files and web uploads alike."""
+    kind = _kind(name, fmt)
+    text = decode_utf8(data, name)
+    check_storable(text, name)
+    if kind in ("record", "jsonld", "claimreview"):
+        check_json_depth(text, name)
+    if kind not in INPUT_KINDS or not fmt:  # an RDF format named by --format is refined too
+        kind = next((to for kinds, test, to in BY_CONTENT if kind in kinds and test(text)), kind)
+    return InputFile(name, kind, data, text)
 
 
 def decode_utf8(data: bytes, name: str) -> str:
@@ -175,6 +214,50 @@ def _local_context(value: Any, name: str) -> Any:
     return value
 
 
+#: Deeper JSON is refused before any parser sees it: Python's parsers recurse per level.
+MAX_JSON_DEPTH = 100
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# What XML 1.0 (so RDF/XML, and every export) cannot carry: C0 controls but tab, LF and CR,
+# raw or as the escapes of SPARQL, Turtle, N-Triples and JSON (\u0000, \b, \f...).
+_UNSTORABLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+    r"|(?<!\\)(?:\\\\)*\\(?:[bf]|u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|U0000(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]))"
+)
+
+
+def check_json_depth(text: str, name: str) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_JSON_DEPTH` (counted without recursion)."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        char = m.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise ParseError(f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels is refused")
+        elif char in "]}":
+            depth -= 1
+
+
+def load_json(text: str, name: str, what: str = "JSON") -> Any:
+    """``json.loads`` with the depth limit, and one clear line for malformed input."""
+    check_storable(text, name)
+    check_json_depth(text, name)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ParseError(f"{name}: malformed {what}: {err.msg} at line {err.lineno} column {err.colno}") from None
+
+
+def check_storable(text: str, name: str) -> None:
+    """Refuse control characters that no RDF/XML export could carry, so every export reads back."""
+    m = _UNSTORABLE.search(text)
+    if m is not None:
+        shown = repr(m.group()[-6:]) if m.group().startswith("\\") else f"U+{ord(m.group()):04X}"
+        line = text.count("\n", 0, m.start()) + 1
+        raise ParseError(f"{name}: control character {shown} at line {line} is refused "
+                         "(RDF/XML cannot carry it; only tab, LF and CR are allowed)")
+
+
 def parse_rdf(data: bytes | str, fmt: str, name: str = "input", *, publicID: str | None = None) -> Dataset:
     """Parse RDF into an rdflib Dataset. Triple formats land in its default graph."""
     fmt = canonical_format(fmt)
@@ -183,11 +266,9 @@ def parse_rdf(data: bytes | str, fmt: str, name: str = "input", *, publicID: str
         # A DTD is how entity-expansion bombs and external entities get in; RDF/XML
         # never needs one, so refuse before any XML parser sees it.
         raise ParseError(f"{name}: RDF/XML with a DOCTYPE or ENTITY declaration is refused")
+    check_storable(text, name)
     if fmt == "jsonld":
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ParseError(f"{name}: malformed JSON-LD: {err.msg} at line {err.lineno} column {err.colno}") from None
+        doc = load_json(text, name, "JSON-LD")
         text = json.dumps(_localize_contexts(doc, name))
     ds = Dataset()
     try:

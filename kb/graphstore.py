@@ -22,13 +22,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from . import iris
 from .errors import InputError, NotFoundError, ReadOnlyError
 from .formats import RDF_FORMATS, parse_rdf, rdf_format_for
-from .ingest import IngestResult, InputMeta, _skolemize
+from .store.convert import from_ox
+from .store.embedded import serialize
 from .update import graph_content, write_graphs
+from .writing.changes import IngestResult, InputMeta, skolemize
+from .writing.context import stored_triples
+from .writing.entities import as_written
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge import KnowledgeBase
@@ -55,12 +60,19 @@ def graph_iri(value: str) -> URIRef:
 
 
 def _check_writable(graph: URIRef) -> None:
-    if graph == iris.PROVENANCE_GRAPH:
-        raise ReadOnlyError(f"the graph {iris.PROVENANCE_GRAPH} is kept by kb and cannot be written")
+    if graph in iris.KEPT_GRAPHS:
+        raise ReadOnlyError(f"the graph {graph} is kept by kb and cannot be written")
 
 
 def _default_graphs(kb: "KnowledgeBase") -> list[URIRef]:
-    return kb.content_graphs()
+    return kb.dataset_graphs()
+
+
+def _as_written(kb: "KnowledgeBase", graph: URIRef) -> list[ox.Quad]:
+    """A named graph as its input said it: contributions read back as descriptions of
+    their entities (kb.writing.entities.as_written), so a PUT graph GETs back as put."""
+    g = ox.NamedNode(str(graph))
+    return [ox.Quad(s, p, o, g) for s, p, o in as_written(stored_triples(kb.backend, g))]
 
 
 def get(kb: "KnowledgeBase", graph: URIRef | None, fmt: str = "turtle") -> bytes:
@@ -70,7 +82,7 @@ def get(kb: "KnowledgeBase", graph: URIRef | None, fmt: str = "turtle") -> bytes
         return kb.backend.dump(fmt, _default_graphs(kb))
     if not kb.backend.has_graph(graph):
         raise NotFoundError(f"no graph {graph} in the knowledge base")
-    return kb.backend.dump(fmt, [graph])
+    return serialize(_as_written(kb, graph), fmt)
 
 
 def head(kb: "KnowledgeBase", graph: URIRef | None, fmt: str = "turtle") -> GraphInfo:
@@ -81,7 +93,7 @@ def head(kb: "KnowledgeBase", graph: URIRef | None, fmt: str = "turtle") -> Grap
         return GraphInfo(None, True, count, media)
     if not kb.backend.has_graph(graph):
         return GraphInfo(graph, False, 0, media)
-    return GraphInfo(graph, True, len(graph_content(kb.backend, graph)), media)
+    return GraphInfo(graph, True, len(_as_written(kb, graph)), media)
 
 
 def _body(data: bytes, media_type: str, name: str, graph: URIRef | None) -> tuple[Graph, InputMeta]:
@@ -96,31 +108,41 @@ def _body(data: bytes, media_type: str, name: str, graph: URIRef | None) -> tupl
     if len(content) == 0:
         raise InputError(f"{name}: holds no triples")
     meta = InputMeta(name, iris.sha256_hex(data), RDF_FORMATS[fmt][0])
-    return _skolemize(content, iris.digest(meta.sha256, graph or "default")), meta
+    return skolemize(content, iris.digest(meta.sha256, graph or "default")), meta
 
 
-def put(kb: "KnowledgeBase", graph: URIRef | None, data: bytes, media_type: str, *, name: str = "graph-store PUT") -> IngestResult:
+def put(
+    kb: "KnowledgeBase", graph: URIRef | None, data: bytes, media_type: str, *, name: str = "graph-store PUT",
+    agent: str | None = None, reason: str | None = None,
+) -> IngestResult:
     """Replace a named graph with the body, validated. ``added`` means it was created (201)."""
     if graph is None:
         raise ReadOnlyError("PUT to the default graph would replace the whole knowledge base; PUT to a named graph")
     _check_writable(graph)
     content, meta = _body(data, media_type, name, graph)
-    return write_graphs(kb.backend, {graph: content}, meta)
+    return write_graphs(kb, {graph: content}, meta, agent=agent, reason=reason)
 
 
-def post(kb: "KnowledgeBase", graph: URIRef | None, data: bytes, media_type: str, *, name: str = "graph-store POST") -> IngestResult:
+def post(
+    kb: "KnowledgeBase", graph: URIRef | None, data: bytes, media_type: str, *, name: str = "graph-store POST",
+    agent: str | None = None,
+) -> IngestResult:
     """Merge the body into a named graph (created if absent), validated; into the default graph: ingest it."""
     if graph is None:
         fmt = rdf_format_for(media_type)
-        return kb.ingest_rdf(data, fmt, name=name)
+        return kb.ingest_rdf(data, fmt, name=name, agent=agent)
     _check_writable(graph)
     content, meta = _body(data, media_type, name, graph)
-    merged = graph_content(kb.backend, graph)
+    merged = Graph()
+    for q in _as_written(kb, graph):  # merge with the graph as its inputs said it
+        merged.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
     merged += content
-    return write_graphs(kb.backend, {graph: merged}, meta)
+    return write_graphs(kb, {graph: merged}, meta, agent=agent)
 
 
-def delete(kb: "KnowledgeBase", graph: URIRef | None) -> IngestResult:
+def delete(
+    kb: "KnowledgeBase", graph: URIRef | None, *, agent: str | None = None, reason: str | None = None
+) -> IngestResult:
     """Remove a named graph, validated (nothing else may depend on what it held)."""
     if graph is None:
         raise ReadOnlyError("DELETE of the default graph would empty the whole knowledge base; delete named graphs")
@@ -128,4 +150,4 @@ def delete(kb: "KnowledgeBase", graph: URIRef | None) -> IngestResult:
     if not kb.backend.has_graph(graph):
         raise NotFoundError(f"no graph {graph} in the knowledge base")
     meta = InputMeta("graph-store DELETE", iris.sha256_hex(f"DELETE {graph}"), "application/sparql-update")
-    return write_graphs(kb.backend, {graph: Graph()}, meta)
+    return write_graphs(kb, {graph: Graph()}, meta, agent=agent, reason=reason)

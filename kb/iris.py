@@ -28,8 +28,14 @@ __all__ = [
     "claim_iri",
     "entity_iri",
     "PROVENANCE_GRAPH",
+    "ENTITIES_GRAPH",
+    "KEPT_GRAPHS",
+    "contribution_iri",
+    "version_iri",
     "is_minted",
     "local_path",
+    "base",
+    "set_base",
 ]
 
 _ENTITY_FOLDERS = {
@@ -41,6 +47,11 @@ _ENTITY_FOLDERS = {
 
 #: Where the ingest provenance of every graph is kept.
 PROVENANCE_GRAPH = URIRef(ID_BASE + "graph/provenance")
+#: Where the canonical description of every person, organization and place is
+#: kept, derived from the contributions of all graphs (kb.writing.entities).
+ENTITIES_GRAPH = URIRef(ID_BASE + "graph/entities")
+#: Graphs kb derives and keeps itself: no input, update or Graph Store request writes them.
+KEPT_GRAPHS = frozenset({PROVENANCE_GRAPH, ENTITIES_GRAPH})
 
 
 def sha256_hex(data: bytes | str) -> str:
@@ -61,8 +72,24 @@ def slug(name: str) -> str:
     return text[:80] if text else "h" + digest(name, length=12)
 
 
+# The namespace of minted IRIs: ID_BASE unless the deployment sets its own (KB_BASE_IRI,
+# --base-iri), so that its IRIs dereference at its own address. Set by KnowledgeBase when it
+# opens a store (kb.baseiri), never at import. kb's own bookkeeping graphs above
+# (provenance, entities) keep their names under ID_BASE whatever the base.
+_base = ID_BASE
+
+
+def base() -> str:
+    return _base
+
+
+def set_base(iri: str) -> None:
+    global _base
+    _base = iri
+
+
 def mint(*path: str) -> URIRef:
-    return URIRef(ID_BASE + "/".join(path))
+    return URIRef(_base + "/".join(path))
 
 
 def document_id(text: str) -> str:
@@ -89,10 +116,21 @@ def entity_iri(kind: str, name: str, doc_id: str) -> URIRef:
     return mint(_ENTITY_FOLDERS[kind], slug(name))
 
 
+def contribution_iri(entity: str, graph: str) -> URIRef:
+    """What one graph says about an entity: one node per (entity, graph), so no
+    triple about an entity is ever repeated in two graphs."""
+    return mint("contribution", digest(graph, length=12), digest(entity, length=12))
+
+
+def version_iri(graph: str, sha256: str, archived: str) -> URIRef:
+    """An archived version of a graph (kb.writing.history)."""
+    return mint("version", digest(graph, sha256, archived))
+
+
 def is_minted(iri: str) -> bool:
-    return iri.startswith(ID_BASE)
+    return iri.startswith(_base)
 
 
 def local_path(iri: str) -> str:
     """``https://w3id.org/claimkb/id/person/x#y`` → ``person/x`` (for URL building)."""
-    return iri[len(ID_BASE) :].split("#", 1)[0]
+    return iri[len(_base) :].split("#", 1)[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
@@ -11,21 +10,16 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from . import iris
-from .errors import InputError, NotFoundError, ParseError, QueryError, QueryTimeoutError, UnknownFormatError
-from .formats import REVIEW_KINDS, InputFile, canonical_format, media_type, parse_rdf, read_input
-from .ingest import (
-    Change,
-    IngestResult,
-    InputMeta,
-    apply_batches,
-    apply_changes,
-    changes_from_rdf,
-    changes_from_record_ox as changes_from_record,
-)
+from .errors import InputError, KBError, NotFoundError, ParseError, QueryError, QueryTimeoutError, UnknownFormatError
+from .formats import InputFile, canonical_format
+from .writing.changes import Change, IngestResult, InputMeta, changes_from_record_ox as changes_from_record
+from .writing.context import stored_triples
+from .writing.history import History, Version, history_location
+from .writing.inputs import IngestReport, extract_all, ingest_bytes, ingest_paths, record_changes
 from .record import ArticleRecord, parse_record
 from .results import SELECT_FORMATS
 from .sandbox import QueryOutcome, QueryPool, QueryRequest
-from .sparql import check_read_only
+from .sparql import check_read_only, keywords, syntax_message, with_prefixes
 from .store import Backend, open_backend
 from .store.convert import plain
 from .validation import ValidationReport, subjects_and_objects, validate_graph
@@ -64,10 +58,25 @@ class KnowledgeBase:
         read_only: bool = False,
         query_timeout: float = DEFAULT_TIMEOUT,
         max_rows: int = DEFAULT_MAX_ROWS,
-        query_workers: int = 2,
+        query_workers: int | None = None,
     ) -> None:
         self.location = str(location) if location is not None else default_location()
+        self.read_only = read_only
+        from . import baseiri
+        from .store import is_remote
+
+        embedded = not is_remote(self.location)
+        #: The namespace of the IRIs this store mints (KB_BASE_IRI; refused if the store has another).
+        self.base_iri = baseiri.resolve(self.location, embedded=embedded)
         self.backend: Backend = open_backend(self.location, read_only=read_only)
+        if embedded and not read_only:
+            baseiri.record(self.location, self.base_iri)
+        self._history: History | None = None
+        #: Called after every commit: keep what kb derives from the store (the browse
+        #: index, caches) in step, in the same step as the write.
+        self._hooks: list[Callable[[IngestResult], None]] = [_refresh_derived(self)]
+        if not read_only:
+            self.upgrade()
         self.query_timeout = query_timeout
         self.max_rows = max_rows
         self._query_workers = query_workers
@@ -84,43 +93,79 @@ class KnowledgeBase:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        if self._history is not None:
+            self._history.close()
         self.backend.close()
 
-    # -- ingest ---------------------------------------------------------------
+    # -- writing --------------------------------------------------------------
+    # Every write below ends in commit(): kb.writing.pipeline, the one write path.
+    def commit(
+        self,
+        changes: Sequence[Change],
+        *,
+        agent: str | None = None,
+        reason: str | None = None,
+        action: str | None = None,
+        progress: Progress[Any] = _no_progress,
+    ) -> IngestResult:
+        """Validate and write ``changes`` in one transaction (see :mod:`kb.writing.pipeline`)."""
+        from .writing.pipeline import commit
+
+        return commit(
+            self.backend, changes, history=self.history, agent=agent, reason=reason, action=action,
+            hooks=self._hooks, progress=progress,
+        )
+
+    @property
+    def history(self) -> History:
+        """The archive of replaced and removed graphs (:mod:`kb.writing.history`)."""
+        if self._history is None:
+            self._history = History(history_location(self.location), read_only=self.read_only)
+        return self._history
+
     def ingest_files(
         self,
         paths: Sequence[str | os.PathLike[str]],
         *,
         fmt: str | None = None,
         date: dt.date | None = None,
+        atomic: bool = False,
+        agent: str | None = None,
+        reason: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
         progress: Progress[Any] = _no_progress,
-    ) -> IngestResult:
-        """Ingest files (RDF, claim-record JSON, or article text) in one all-or-nothing write."""
-        inputs = [read_input(p, fmt) for p in paths]
-        changes: list[Change] = []
-        articles = [i for i in inputs if i.kind == "article"]
-        records = self._extract(articles, date) if articles else {}
-        for item in progress(inputs):
-            if item.kind == "article":
-                changes += changes_from_record(records[item.name], _meta(item, "text/plain"))
-            elif item.kind == "record":
-                changes += changes_from_record(_record_from_json(item.text, item.name), _meta(item, "application/json"))
-            elif item.kind in REVIEW_KINDS:
-                changes += self._review_changes(item)
-            else:
-                ds = parse_rdf(item.text, item.kind, item.name)
-                changes += changes_from_rdf(ds, _meta(item, media_type(item.kind)))
-        return apply_changes(self.backend, changes, progress=progress)
+    ) -> IngestReport:
+        """Ingest files of any kind kb reads, recognized by their content.
 
-    def ingest_record(self, record: Mapping[str, Any] | ArticleRecord, *, name: str = "record.json") -> IngestResult:
+        Each input is its own atomic write and is reported on its own
+        (``report.inputs``: written, unchanged or refused with the reason); with
+        ``atomic`` the whole call is one all-or-nothing write, and the first
+        error is raised. ``metadata`` is passed to the extractor for articles.
+        """
+        options: dict[str, Any] = {"metadata": metadata} if metadata else {}
+        return ingest_paths(
+            self, paths, fmt=fmt, atomic=atomic, agent=agent, reason=reason, progress=progress,
+            extract=lambda articles: self._extract(articles, date, **options),
+        )
+
+    def ingest_bytes(
+        self, data: bytes, name: str, *, fmt: str | None = None, agent: str | None = None, reason: str | None = None
+    ) -> IngestResult:
+        """Ingest one input given as bytes (an upload), exactly as ``kb ingest`` would ingest a file ``name``."""
+        return ingest_bytes(self, data, name, fmt=fmt, agent=agent, reason=reason)
+
+    def ingest_record(
+        self, record: Mapping[str, Any] | ArticleRecord, *, name: str = "record.json", agent: str | None = None,
+        reason: str | None = None,
+    ) -> IngestResult:
         """Ingest one claim record (the JSON that ``kb extract`` prints)."""
-        if not isinstance(record, ArticleRecord):
-            data = json.dumps(record, sort_keys=True, ensure_ascii=False)
-            record = parse_record(record)
-        else:
-            data = repr(record)
-        meta = InputMeta(name, iris.sha256_hex(data), "application/json")
-        return apply_changes(self.backend, changes_from_record(record, meta))
+        return self.commit(record_changes(record, name), agent=agent, reason=reason)
+
+    def check_record(self, record: Mapping[str, Any] | ArticleRecord) -> ValidationReport:
+        """Validate a claim record against the shapes and the stored context, writing nothing."""
+        from .writing.pipeline import dry_run
+
+        return dry_run(self.backend, record_changes(record, "check.json"))
 
     def ingest_records(
         self,
@@ -136,38 +181,31 @@ class KnowledgeBase:
         input hashes, so re-ingesting with either changes nothing). Each batch is
         all-or-nothing; when a batch is rejected (:class:`~kb.errors.ValidationError`,
         :class:`~kb.errors.InputError`...) the batches before it stay written
-        (``on_batch`` is called with the result of each written batch). On the
-        embedded store the write of a batch overlaps the validation of the next.
+        (``on_batch`` is called with the result of each written batch).
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        total = IngestResult()
+        batch: list[Change] = []
 
-        def changes(record: Mapping[str, Any] | ArticleRecord) -> list[Change]:
-            if not isinstance(record, ArticleRecord):
-                data = json.dumps(record, sort_keys=True, ensure_ascii=False)
-                record = parse_record(record)
-            else:
-                data = repr(record)
-            return changes_from_record(record, InputMeta(name, iris.sha256_hex(data), "application/json"))
+        def flush() -> None:
+            part = self.commit(batch)
+            total.merge(part)
+            if on_batch is not None:
+                on_batch(part)
+            batch.clear()
 
-        def batches() -> Iterable[list[Change]]:
-            batch: list[Change] = []
-            for n, record in enumerate(records, 1):
-                batch += changes(record)
-                if n % batch_size == 0:
-                    yield batch
-                    batch = []
-            if batch:
-                yield batch
+        for n, record in enumerate(records, 1):
+            batch.extend(record_changes(record, name))
+            if n % batch_size == 0:
+                flush()
+        if batch:
+            flush()
+        return total
 
-        return apply_batches(self.backend, batches(), on_batch=on_batch)
-
-    def ingest_rdf(self, data: bytes | str, fmt: str, *, name: str = "upload") -> IngestResult:
-        fmt = canonical_format(fmt)
+    def ingest_rdf(self, data: bytes | str, fmt: str, *, name: str = "upload", agent: str | None = None) -> IngestResult:
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        ds = parse_rdf(raw, fmt, name)
-        meta = InputMeta(name, iris.sha256_hex(raw), media_type(fmt))
-        return apply_changes(self.backend, changes_from_rdf(ds, meta))
+        return self.ingest_bytes(raw, name, fmt=canonical_format(fmt), agent=agent)
 
     def ingest_article(
         self, text: str, *, name: str = "article.txt", date: dt.date | None = None, **document: str | None
@@ -177,23 +215,65 @@ class KnowledgeBase:
 
         record = parse_record(extract_text(text, date=date, **document))
         meta = InputMeta(name, iris.sha256_hex(text), "text/plain")
-        return apply_changes(self.backend, changes_from_record(record, meta))
+        return self.commit(changes_from_record(record, meta))
 
-    def _review_changes(self, item: InputFile) -> list[Change]:
-        name = os.path.basename(item.name)
-        if item.kind == "claimreview":
-            from .claimreview import claimreview_changes
+    def _extract(
+        self, articles: list[InputFile], date: dt.date | None, **options: Any
+    ) -> Mapping[str, ArticleRecord | KBError]:
+        return extract_all(articles, date, **options)
 
-            return claimreview_changes(self, item.data, name=name)
-        from .claimskg import claimskg_changes
+    # -- removal and history ----------------------------------------------------
+    def graph_of(self, iri: str) -> URIRef:
+        """The named graph that holds a document, a claim, or is the IRI itself."""
+        import pyoxigraph as ox
 
-        return claimskg_changes(item.data, "csv" if item.kind == "claimskg-csv" else "turtle", name=name)
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise InputError(f"{iri!r} is not an IRI") from None
+        node = URIRef(iri)
+        if self.backend.has_graph(node) and node not in iris.KEPT_GRAPHS:
+            return node
+        rows = self.select("SELECT ?g ?s WHERE { GRAPH ?g { ?s a ?t } } LIMIT 1", {"s": node})
+        if rows and URIRef(str(rows[0]["g"])) not in iris.KEPT_GRAPHS:
+            return URIRef(str(rows[0]["g"]))
+        raise NotFoundError(f"{iri} is not a stored document, claim or graph")
 
-    def _extract(self, articles: list[InputFile], date: dt.date | None) -> dict[str, ArticleRecord]:
-        from .extract import extract_files
+    def remove(self, iri: str, *, agent: str | None = None, reason: str | None = None) -> IngestResult:
+        """Remove a document's graph, or one claim from its document, keeping the
+        previous version in the history. Validated like any write: a removal that
+        would leave another graph pointing at nothing is refused."""
+        graph = self.graph_of(iri)
+        source = InputMeta(f"remove {iri}", iris.sha256_hex(f"remove {iri} {reason or ''}"), "application/sparql-update")
+        if graph == URIRef(iri) or self.ask("ASK { GRAPH ?g { ?s a schema:NewsArticle } }", {"g": graph, "s": URIRef(iri)}):
+            return self.commit([Change(graph, None, source, ox_triples=[], delete=True)], agent=agent, reason=reason)
+        # One claim: its own node and its anchors (<claim>#anchor, #span-1, ...) leave its graph.
+        kept = [t for t in stored_triples(self.backend, _ox(graph)) if not _belongs_to(t[0], iri)]
+        return self.commit(
+            [Change(graph, None, source, ox_triples=kept, compare="content")], agent=agent, reason=reason, action="removed"
+        )
 
-        out = extract_files([a.name for a in articles], date=date)
-        return {a.name: parse_record(rec) for a, rec in zip(articles, out)}
+    def restore(self, version: str, *, agent: str | None = None, reason: str | None = None) -> IngestResult:
+        """Bring an archived version back as its graph's current content (the current one is archived)."""
+        found = self.history.version(version)
+        triples = self.history.content(version)
+        source = InputMeta(f"restore {version}", iris.sha256_hex(f"restore {version}"), "application/n-quads")
+        change = Change(
+            URIRef(found.graph), None, source, document=URIRef(found.document) if found.document else None,
+            ox_triples=triples, compare="content",
+        )
+        return self.commit([change], agent=agent, reason=reason or f"restored {version}")
+
+    def upgrade(self) -> int:
+        """Bring a store written by an older kb to the current layout (see
+        :mod:`kb.writing.upgrade`); returns how many graphs were rewritten."""
+        from .writing.upgrade import upgrade
+
+        return upgrade(self.backend)
+
+    def versions(self, iri: str) -> list[Version]:
+        """The archived versions of a document, graph or claim, oldest first."""
+        return self.history.versions(iri)
 
     # -- validation -------------------------------------------------------------
     def validate(self, *, progress: Progress[URIRef] = _no_progress, batch_triples: int = 50_000) -> ValidationReport:
@@ -251,6 +331,8 @@ class KnowledgeBase:
         max_rows: int | None = None,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        arrived: float | None = None,
     ) -> QueryOutcome:
         """Run a user's read-only query with a time limit and a row cap.
 
@@ -267,35 +349,36 @@ class KnowledgeBase:
                 raise UnknownFormatError(f"unknown result format {fmt!r} for {form} (use json, xml, csv or tsv)")
         else:
             fmt = canonical_format(result_format or "turtle")
-        if not default_graphs:
-            # The default graph is the union of the content graphs: what users ask
-            # about. Ingest provenance stays reachable as a named graph.
-            default_graphs = [str(g) for g in self.content_graphs()] or [str(iris.graph_iri("empty"))]
+        text, added = with_prefixes(sparql)  # kb's usual prefixes need no PREFIX lines
         request = QueryRequest(
-            query=sparql,
+            query=text,
             form=form,
             result_format=fmt,
             max_rows=max_rows or self.max_rows,
-            default_graphs=tuple(default_graphs),
+            default_graphs=tuple(default_graphs) if default_graphs else None,
             named_graphs=tuple(named_graphs) if named_graphs else None,
+            # SPARQL 1.1 dataset semantics: the protocol's graphs win, then the query's own
+            # FROM / FROM NAMED; with neither, kb's default: the union of all graphs.
+            union_default=not (default_graphs or named_graphs or "FROM" in keywords(sparql)),
+            base_iri=base_iri,
         )
         limit = timeout or self.query_timeout
-        status, payload = self._user_query(request, limit)
+        status, payload = self._user_query(request, limit, arrived)
         if status == "ok":
             return payload
         if status == "timeout":
             raise QueryTimeoutError(f"the query ran longer than {limit:g} s and was stopped")
         if status == "syntax":
-            raise ParseError(f"SPARQL syntax error: {payload}")
+            raise ParseError(syntax_message(sparql, payload, added))
         raise QueryError(payload)
 
-    def _user_query(self, request: QueryRequest, timeout: float) -> tuple[str, Any]:
+    def _user_query(self, request: QueryRequest, timeout: float, arrived: float | None) -> tuple[str, Any]:
         remote = getattr(self.backend, "user_query", None)
         if remote is not None:  # a SPARQL server enforces limits itself
             return remote(request, timeout)
         if self._pool is None:
             self._pool = QueryPool(self.backend.location, size=self._query_workers)
-        return self._pool.run(request, timeout)
+        return self._pool.run(request, timeout, arrived=arrived)
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, Any]]:
         """Run a trusted SELECT (kb's own queries) and return rows of plain Python values.
@@ -317,6 +400,12 @@ class KnowledgeBase:
 
     # -- export and statistics --------------------------------------------------
     def content_graphs(self) -> list[URIRef]:
+        """The graphs written by inputs (documents, reviews, uploads): not the graphs kb keeps
+        itself (provenance, and the entities derived from the contributions)."""
+        return [g for g in self.backend.graphs() if g not in iris.KEPT_GRAPHS]
+
+    def dataset_graphs(self) -> list[URIRef]:
+        """What the knowledge base says: the content graphs and the derived entities graph."""
         return [g for g in self.backend.graphs() if g != iris.PROVENANCE_GRAPH]
 
     def document_graph(self, document: str) -> URIRef:
@@ -328,12 +417,19 @@ class KnowledgeBase:
         return graph
 
     def export(self, fmt: str = "trig", *, document: str | None = None, include_provenance: bool = False) -> bytes:
-        """Serialize the knowledge base (or one document's graph) in an RDF format."""
+        """Serialize the knowledge base (or one document's graph) in an RDF format, or every
+        review as ClaimReview JSON-LD (``claimreview``; see :data:`kb.formats.EXPORT_FORMATS`)."""
+        if fmt == "claimreview":  # the fact-checks as fact-checkers publish them, not the graphs
+            from .claimreview import feed_json
+
+            if document is not None or include_provenance:
+                raise UnknownFormatError("--format claimreview exports every review; --document and provenance need an RDF format")
+            return feed_json(self)
         fmt = canonical_format(fmt)
         if document is not None:
             graphs = [self.document_graph(document)]
         else:
-            graphs = self.content_graphs()
+            graphs = self.dataset_graphs()
         if include_provenance and self.backend.has_graph(iris.PROVENANCE_GRAPH):
             graphs.append(iris.PROVENANCE_GRAPH)
         return self.backend.dump(fmt, graphs)
@@ -362,16 +458,28 @@ class KnowledgeBase:
         return out
 
 
-def _meta(item: InputFile, mime: str) -> InputMeta:
-    return InputMeta(os.path.basename(item.name), iris.sha256_hex(item.data), mime)
+def _ox(graph: URIRef) -> Any:
+    import pyoxigraph as ox
+
+    return ox.NamedNode(str(graph))
 
 
-def _record_from_json(text: str, name: str) -> ArticleRecord:
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ParseError(f"{name}: malformed JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
-    try:
-        return parse_record(obj)
-    except InputError as err:
-        raise type(err)(f"{name}: {err}") from None
+def _belongs_to(subject: Any, claim: str) -> bool:
+    value = getattr(subject, "value", None)
+    return value == claim or (isinstance(value, str) and value.startswith(claim + "#"))
+
+
+def _refresh_derived(kb: "KnowledgeBase") -> Callable[[IngestResult], None]:
+    import weakref
+
+    ref = weakref.ref(kb)
+
+    def hook(result: IngestResult) -> None:
+        knowledge = ref()
+        if knowledge is None or not result.changed:
+            return
+        from .browse.store import refresh_index
+
+        refresh_index(knowledge, force=True)
+
+    return hook

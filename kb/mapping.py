@@ -81,7 +81,9 @@ class _Builder:
         self.add(node, KB.relation, self.lit(e.relation))
         for role in e.roles:
             org = self.entity(role.organization, "Organization") if role.organization else None
-            r = iris.mint("role", iris.digest(node, org or "", role.name, role.start or "", role.end or ""))
+            # Per article, like every node that is not a person, organization or place:
+            # two articles giving the same role never share (and repeat) its triples.
+            r = iris.mint("role", iris.digest(self.doc_id, node, org or "", role.name, role.start or "", role.end or ""))
             self.add(node, SDO.memberOf, r)
             self.add(r, RDF.type, SDO.OrganizationRole)
             self.add(r, SDO.roleName, Literal(role.name))

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-__all__ = ["SELECT_FORMATS", "serialize_select", "serialize_boolean", "term_json"]
+__all__ = ["SELECT_FORMATS", "OUTPUT_FORMATS", "wire_format", "serialize_select", "serialize_boolean", "term_json"]
 
 #: result format name → media type
 SELECT_FORMATS = {
@@ -26,6 +26,31 @@ SELECT_FORMATS = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
 }
+#: What ``--format`` means for each query form: output name → the format kb asks for.
+#: "xml" and "json" name a result format for SELECT and ASK, and RDF/XML and JSON-LD
+#: for CONSTRUCT and DESCRIBE; "table" is the terminal's view (JSON read back, or Turtle).
+_GRAPH_OUTPUT = {"table": "turtle", "json": "jsonld", "turtle": "turtle", "trig": "trig", "nt": "nt",
+                 "nquads": "nquads", "jsonld": "jsonld", "xml": "xml"}
+OUTPUT_FORMATS: dict[str, dict[str, str]] = {
+    "SELECT": {"table": "json", **{name: name for name in SELECT_FORMATS}},
+    "ASK": {"table": "json", **{name: name for name in SELECT_FORMATS}},
+    "CONSTRUCT": _GRAPH_OUTPUT,
+    "DESCRIBE": _GRAPH_OUTPUT,
+}
+
+
+def wire_format(form: str, output: str) -> str:
+    """The format to ask for when a ``form`` query's results are shown as ``output``;
+    a :class:`~kb.errors.UnknownFormatError` naming what that form gives otherwise."""
+    from .errors import UnknownFormatError
+
+    table = OUTPUT_FORMATS.get(form, {})
+    if output not in table:
+        raise UnknownFormatError(
+            f"--format {output} does not fit a {form} query: {form} gives {', '.join(table)}")
+    return table[output]
+
+
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 

@@ -11,8 +11,9 @@ An update is never run on the store itself. Instead:
 3. those graphs are copied into an in-memory Oxigraph store and the update runs
    there, so the engine, not kb, decides what it means;
 4. the graphs whose content changed are handed to :func:`write_graphs`, which
-   validates every node the change touches, with its stored context, and
-   writes every changed graph and its provenance in one ``backend.write``.
+   runs them through the one write pipeline (:mod:`kb.writing.pipeline`):
+   validated with their stored context, previous versions archived, written
+   with their provenance in one transaction.
 
 :func:`write_graphs` is also what the Graph Store Protocol (``kb.graphstore``)
 uses for PUT, POST and DELETE.
@@ -24,17 +25,16 @@ import os
 from typing import TYPE_CHECKING, Mapping
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef, Variable
-from rdflib.term import BNode, Node
+from rdflib import Graph, URIRef, Variable
 
 from . import iris
 from .errors import ParseError, QueryError, ReadOnlyError
-from .ingest import Change, IngestResult, InputMeta, _context, accept, _now, _provenance, _skolemize, tool_version
 from .sparql import keywords, query_form
-from .store.base import Backend, Quad
-from .store.convert import from_ox, quad_to_ox
-from .validation import subjects_and_objects, validate_graph
-from .vocab import KB, PROV, RDF, SDO, XSD
+from .store.base import Backend
+from .store.convert import from_ox
+from .writing.changes import Change, IngestResult, InputMeta, skolemize as skolemize_graph
+from .writing.context import stored_triples
+from .writing.entities import as_written
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge import KnowledgeBase
@@ -179,11 +179,18 @@ def _copy(backend: Backend, plan: UpdatePlan) -> tuple[ox.Store, list[URIRef]]:
         graphs = [g for g in stored if g in wanted]
     copy = ox.Store()
     quads = []
+    dg = ox.DefaultGraph()
     for graph in graphs:
-        for s, p, o, _g in backend.triples(None, graph):
-            quads.append(quad_to_ox(s, p, o, graph))
+        g = ox.NamedNode(str(graph))
+        triples = stored_triples(backend, g)
+        if graph not in iris.KEPT_GRAPHS:
+            # An update reads and writes each graph as its inputs said it: what an article
+            # says about a person is about the person, not about its contribution node.
+            triples = as_written(triples)
+        for s, p, o in triples:
+            quads.append(ox.Quad(s, p, o, g))
             if plan.union_default and graph != iris.PROVENANCE_GRAPH:
-                quads.append(quad_to_ox(s, p, o, None))  # kb's default graph: the union of the content graphs
+                quads.append(ox.Quad(s, p, o, dg))  # kb's default graph: the union of the content graphs
     copy.extend(quads)
     return copy, graphs
 
@@ -215,114 +222,28 @@ def apply_update(kb: "KnowledgeBase", sparql: str) -> IngestResult:
             new.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
         contents[graph] = new
     source = InputMeta("SPARQL Update", iris.sha256_hex(sparql), "application/sparql-update")
-    return write_graphs(backend, contents, source, skolemize=True)
-
-
-def _linking_to(backend: Backend, nodes: set[URIRef], skip: set[URIRef]) -> set[URIRef]:
-    """Stored subjects (outside ``skip`` graphs) that link to ``nodes``: their
-    ``sh:class`` checks depend on the types of those nodes."""
-    found: set[URIRef] = set()
-    ordered = sorted(nodes)
-    for start in range(0, len(ordered), 200):
-        values = " ".join(str(ox.NamedNode(str(n))) for n in ordered[start : start + 200])  # serialized, not pasted
-        _names, rows = backend.select(
-            f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}", union=False
-        )
-        for row in rows:
-            if isinstance(row["s"], ox.NamedNode) and URIRef(row["g"].value) not in skip:
-                found.add(URIRef(row["s"].value))
-    return found
+    return write_graphs(kb, contents, source, skolemize=True, action="updated")
 
 
 def write_graphs(
-    backend: Backend, contents: Mapping[URIRef, Graph], source: InputMeta, *, skolemize: bool = False
+    kb: "KnowledgeBase",
+    contents: Mapping[URIRef, Graph],
+    source: InputMeta,
+    *,
+    skolemize: bool = False,
+    agent: str | None = None,
+    reason: str | None = None,
+    action: str | None = None,
 ) -> IngestResult:
-    """Make each graph hold exactly ``contents[graph]`` (empty: delete it), validated, in one write.
-
-    Focus nodes are every node a changed triple names, plus the nodes that link
-    to a node whose types changed. They are validated with the new content of
-    the changed graphs and what the rest of the store says about them.
-    """
-    started = _now()
-    result = IngestResult()
-    if iris.PROVENANCE_GRAPH in contents:
-        old_prov = graph_content(backend, iris.PROVENANCE_GRAPH)
-        if set(old_prov) != set(contents[iris.PROVENANCE_GRAPH]):
-            raise ReadOnlyError(f"the graph {iris.PROVENANCE_GRAPH} is kept by kb and cannot be written")
-    changed: dict[URIRef, Graph] = {}
-    existed: set[URIRef] = set()
-    added: set[tuple[Node, Node, Node]] = set()
-    removed: set[tuple[Node, Node, Node]] = set()
+    """Make each graph hold exactly ``contents[graph]`` (empty: delete it), through the
+    one write pipeline (:func:`kb.writing.pipeline.commit`): validated, archived, atomic."""
+    changes: list[Change] = []
     for graph, new in contents.items():
-        if graph == iris.PROVENANCE_GRAPH:
-            continue
-        if skolemize and any(isinstance(t, BNode) for triple in new for t in (triple[0], triple[2])):
-            new = _skolemize(new, iris.digest(source.sha256, graph))
-        old = graph_content(backend, graph)
-        old_set, new_set = set(old), set(new)
-        if old_set == new_set:
-            result.graphs[graph] = "unchanged"
-            continue
-        if old_set:
-            existed.add(graph)
-        result.graphs[graph] = "deleted" if not new_set else ("replaced" if old_set else "added")
-        changed[graph] = new
-        added |= new_set - old_set
-        removed |= old_set - new_set
-    if not changed:
-        return result
-    touched = subjects_and_objects(added | removed)
-    retyped = {s for s, p, _o in added | removed if p == RDF.type and isinstance(s, URIRef)}
-    seed = Graph()
-    for new in changed.values():
-        seed += new
-    linkers = {s for s, _p, o in seed if o in retyped and isinstance(s, URIRef)}
-    if retyped:
-        linkers |= _linking_to(backend, retyped, set(changed))
-    for node in linkers - set(seed.subjects()):
-        for s, p, o, g in backend.triples(node):
-            if g not in changed and g != iris.PROVENANCE_GRAPH:
-                seed.add((s, p, o))
-    focus = sorted(touched | linkers)
-    data = seed + _context(backend, seed, set(changed))
-    present = set(data.subjects())
-    focus = [n for n in focus if n in present]
-    if focus:
-        accept(result, validate_graph(data, focus))
-    ended = _now()
-    quads: list[Quad] = []
-    for graph, new in changed.items():
-        if len(new):
-            quads.extend((s, p, o, graph) for s, p, o in new)
-            quads.extend(_provenance(Change(graph, new, source), started, ended))
-            result.triples += len(new)
-            result.claims += len(set(new.subjects(RDF.type, SDO.Claim)))
-        else:
-            quads.extend(_invalidation(graph, source, started, ended))
-    backend.write(drop=sorted(existed), add=quads)
-    return result
-
-
-def _invalidation(graph: URIRef, source: InputMeta, started: object, ended: object) -> list[Quad]:
-    """Provenance of a deleted graph: the activity that ended it (prov:wasInvalidatedBy)."""
-    pg = iris.PROVENANCE_GRAPH
-    activity = iris.mint("ingest", iris.digest(graph, source.sha256, str(started), "invalidated"))
-    used = iris.mint("input", source.sha256[:32])
-    agent = iris.mint("software", "kb", tool_version())
-    triples: list[tuple[Node, Node, Node]] = [
-        (graph, PROV.wasInvalidatedBy, activity),
-        (activity, RDF.type, PROV.Activity),
-        (activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)),  # type: ignore[attr-defined]
-        (activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)),  # type: ignore[attr-defined]
-        (activity, PROV.used, used),
-        (activity, PROV.wasAssociatedWith, agent),
-        (used, RDF.type, PROV.Entity),
-        (used, SDO.name, Literal(source.name)),
-        (used, KB.sha256, Literal(source.sha256)),
-        (used, SDO.encodingFormat, Literal(source.media_type)),
-        (agent, RDF.type, PROV.SoftwareAgent),
-        (agent, SDO.name, Literal("kb")),
-        (agent, SDO.softwareVersion, Literal(tool_version())),
-    ]
-    return [(s, p, o, pg) for s, p, o in triples]
-
+        if graph in iris.KEPT_GRAPHS:
+            if set(graph_content(kb.backend, graph)) == set(new):
+                continue  # an update that read a kept graph but left it as it was
+            raise ReadOnlyError(f"the graph {graph} is kept by kb and cannot be written")
+        if skolemize:
+            new = skolemize_graph(new, iris.digest(source.sha256, graph))
+        changes.append(Change(graph, new, source, delete=len(new) == 0, compare="content"))
+    return kb.commit(changes, agent=agent, reason=reason, action=action)

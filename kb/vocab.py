@@ -14,9 +14,9 @@ new IRI.  The model these terms build is documented in ``docs/model.md``.
 from __future__ import annotations
 
 from rdflib import URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace, Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace, Namespace
 
-__all__ = ["SDO", "PROV", "OA", "KB", "RDF", "RDFS", "SH", "SKOS", "XSD", "PREFIXES", "SPARQL_PREFIXES", "ID_BASE"]
+__all__ = ["SDO", "PROV", "OA", "KB", "RDF", "RDFS", "SH", "SKOS", "XSD", "PREFIXES", "SPARQL_PREFIXES", "ID_BASE", "SD", "FORMATS"]
 
 #: Every IRI kb mints starts with this. The web app resolves ``/id/...`` to it.
 ID_BASE = "https://w3id.org/claimkb/id/"
@@ -42,6 +42,7 @@ class SDO(DefinedNamespace):
     Rating: URIRef
     SoftwareApplication: URIRef
     # properties
+    agent: URIRef
     alternateName: URIRef
     appearance: URIRef
     author: URIRef
@@ -116,6 +117,8 @@ class KB(DefinedNamespace):
     Verdict: URIRef
     DatePrecision: URIRef
     AnonymousSource: URIRef
+    Contribution: URIRef
+    Version: URIRef
     # claim kinds (instances of ClaimKind)
     DirectQuote: URIRef
     PartialQuote: URIRef
@@ -143,8 +146,45 @@ class KB(DefinedNamespace):
     sha256: URIRef
     relation: URIRef
     document: URIRef
+    entityType: URIRef
+    nameAsWritten: URIRef
+    aliasAsWritten: URIRef
+    titleAsWritten: URIRef
+    roleAsWritten: URIRef
+    parentAsWritten: URIRef
+    relationAsWritten: URIRef
+    action: URIRef
+    reason: URIRef
+    layoutVersion: URIRef
 
 
+
+class SD(DefinedNamespace):
+    """SPARQL 1.1 Service Description (what ``GET /sparql`` answers without a query)."""
+
+    _NS = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    _fail = True
+
+    Service: URIRef
+    Dataset: URIRef
+    Graph: URIRef
+    endpoint: URIRef
+    supportedLanguage: URIRef
+    SPARQL11Query: URIRef
+    SPARQL11Update: URIRef
+    resultFormat: URIRef
+    feature: URIRef
+    UnionDefaultGraph: URIRef
+    defaultDataset: URIRef
+    defaultGraph: URIRef
+
+
+#: W3C's IRIs for media formats (http://www.w3.org/ns/formats/), named as in sd:resultFormat.
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+
+#: kb's prefix table, the one place it is declared: Turtle output binds it, and users'
+#: queries (``kb query``, ``/sparql``, the workbench) may use these prefixes without
+#: PREFIX lines (see kb.sparql.with_prefixes).
 PREFIXES: dict[str, str] = {
     "schema": str(SDO._NS),
     "prov": str(PROV._NS),
@@ -155,6 +195,8 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD._NS),
     "skos": str(SKOS._NS),
     "sh": str(SH._NS),
+    "owl": str(OWL._NS),
+    "dcterms": str(DCTERMS._NS),
 }
 
 #: The PREFIX lines every kb query starts with.

@@ -35,4 +35,15 @@ if [ "$want_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then
     echo "setup: /usr/bin/chromium is missing; install Debian's chromium package (as root) for the browser tests" >&2
   fi
 fi
+if [ "$want_tests" = 1 ] && [ ! -x /usr/bin/virtuoso-t ]; then
+  if [ "$(id -u)" = 0 ]; then
+    # The external-store suite also runs on Virtuoso (tests/behaviour.py starts it with
+    # a database of its own). Only the server binaries: no service is installed or started.
+    [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null; }
+  else
+    echo "setup: /usr/bin/virtuoso-t is missing; install Debian's virtuoso-opensource-7-bin (as root) for the Virtuoso tests" >&2
+  fi
+fi
 echo "setup: ready (.venv/bin/kb)"

@@ -11,6 +11,7 @@ from behaviour import *  # noqa: F401,F403
 from behaviour import small_record
 from kb import KB, InputError, KnowledgeBase, NotFoundError, ParseError, iris
 from kb.claimreview import export_claimreviews, import_claimreview, normalize_verdict
+from kbtest import kb_cli
 
 DATA = Path(__file__).parent / "data" / "claimreview"
 FACTCHECK = (DATA / "factcheck.jsonld").read_text(encoding="utf-8")
@@ -130,4 +131,82 @@ def test_bad_claimreviews_are_refused_and_write_nothing(make_kb):
         import_claimreview(kb, json.dumps({"@context": "https://schema.org", "@type": "Person", "name": "x"}))
     with pytest.raises(NotFoundError):
         export_claimreviews(kb, iris.mint("claim", "nope"))
-    assert kb.backend.count() == 0
+    assert kb.stats()["graphs"] == 0
+
+
+# -- in by content, out as a feed --------------------------------------------------------------
+def _review(n: int, verdict: str = "False") -> dict:
+    """The sample review, made the n-th of a feed (its own URL and claim text)."""
+    doc = json.loads(FACTCHECK)
+    doc["url"] = f"{REVIEW_URL}-{n}"
+    doc["claimReviewed"] = f"The bridge will reopen in May, part {n}."
+    doc["reviewRating"] = {"@type": "Rating", "alternateName": verdict}
+    return doc
+
+
+@pytest.mark.parametrize("name, body", [
+    ("one.json", json.dumps(_review(1))),
+    ("array.json", json.dumps([_review(1), _review(2)])),
+    ("feed.jsonld", json.dumps({"@context": "https://schema.org",
+                                "@graph": [{k: v for k, v in _review(n).items() if k != "@context"} for n in (1, 2, 3)]})),
+    ("lines.jsonl", "\n".join(json.dumps(_review(n)) for n in (1, 2)) + "\n"),
+])
+def test_kb_ingest_recognizes_claimreview_by_its_content(tmp_path, name, body):
+    (tmp_path / name).write_text(body, encoding="utf-8")
+    run = kb_cli(tmp_path / "store", "ingest", str(tmp_path / name))
+    assert (run.code, run.err) == (0, "")
+    count = body.count('"ClaimReview"')
+    stats = json.loads(kb_cli(tmp_path / "store", "stats", "--json").out)
+    assert (stats["reviews"], stats["claims"]) == (count, count)
+
+
+def test_a_claim_record_is_still_a_claim_record(tmp_path):
+    (tmp_path / "bridge.json").write_text(json.dumps(small_record()), encoding="utf-8")
+    run = kb_cli(tmp_path / "store", "ingest", str(tmp_path / "bridge.json"))
+    assert run.code == 0, run.err
+    stats = json.loads(kb_cli(tmp_path / "store", "stats", "--json").out)
+    assert (stats["documents"], stats["reviews"]) == (1, 0)
+
+
+def test_kb_export_claimreview_meets_googles_requirements_and_round_trips(tmp_path):
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps([json.loads(FACTCHECK), _review(2, "Pants on Fire")]), encoding="utf-8")
+    assert kb_cli(tmp_path / "a", "ingest", str(source)).code == 0
+    run = kb_cli(tmp_path / "a", "export", "--format", "claimreview", "-o", str(tmp_path / "reviews.json"))
+    assert (run.code, run.err) == (0, "")
+    feed = json.loads((tmp_path / "reviews.json").read_text(encoding="utf-8"))
+    review_iri = lambda url: str(iris.mint("review", iris.digest("claimreview", url)))  # noqa: E731
+    assert [r["url"] for r in feed] == sorted([REVIEW_URL, f"{REVIEW_URL}-2"], key=review_iri)  # kb's IRI order
+    for review in feed:  # Google's required properties, and the rating's label
+        assert {"@context", "@type", "url", "claimReviewed", "author", "datePublished", "reviewRating",
+                "itemReviewed"} <= set(review)
+        assert review["reviewRating"]["alternateName"] and review["author"]["name"] == "Example Fact Check"
+        assert review["itemReviewed"]["author"]["name"] == "Jane Roe"
+    by_url = {r["url"]: r for r in feed}
+    assert by_url[f"{REVIEW_URL}-2"]["reviewRating"] == {"@type": "Rating", "alternateName": "Pants on Fire"}
+    # In again, without --format, into a new store: the same reviews come out.
+    assert kb_cli(tmp_path / "b", "ingest", str(tmp_path / "reviews.json")).code == 0
+    again = kb_cli(tmp_path / "b", "export", "--format", "claimreview")
+    assert json.loads(again.out) == feed
+
+
+def test_kb_export_claimreview_refuses_a_document(tmp_path):
+    (tmp_path / "one.json").write_text(FACTCHECK, encoding="utf-8")
+    kb_cli(tmp_path / "store", "ingest", str(tmp_path / "one.json"))
+    run = kb_cli(tmp_path / "store", "export", "--format", "claimreview", "--document", "x")
+    assert (run.code, run.err) == (
+        1, "kb: error: --format claimreview exports every review; --document and provenance need an RDF format\n")
+
+
+def test_the_feed_of_one_speaker(make_kb):
+    from kb.claimreview import review_feed
+
+    kb = make_kb()
+    doc = _review(2)
+    doc["itemReviewed"] = {"@type": "Claim", "author": {"@type": "Person", "name": "John Doe"}}
+    import_claimreview(kb, json.dumps([json.loads(FACTCHECK), doc]), name="two.json")
+    jane = iris.entity_iri("Person", "Jane Roe", "")
+    assert [r["url"] for r in review_feed(kb, speaker=jane)] == [REVIEW_URL]
+    assert len(review_feed(kb)) == 2
+    with pytest.raises(NotFoundError, match="no person or organization"):
+        review_feed(kb, speaker=iris.entity_iri("Person", "Nobody Here", ""))

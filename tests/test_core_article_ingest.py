@@ -24,7 +24,10 @@ def test_kb_ingest_article_extracts_validates_and_stores(tmp_path):
     assert (run.code, run.err) == (0, "")
     gold = seed_gold()
     n = len(json.loads(kb_cli(store, "query", "--format", "json", SPANS).out)["results"]["bindings"])
-    assert run.out.startswith("1 graph added; ") and run.out.endswith(f" triples, {n} claims written\n")
+    name = "000_f57c619f6558e8b6.txt"
+    first, total = run.out.splitlines()
+    assert first.startswith(f"written {name}: 1 graph added; ") and first.endswith(f" triples, {n} claims written")
+    assert total.startswith("1 input: 1 written, 0 unchanged, 0 refused; ") and total.endswith(f"{n} claims written")
     stats = json.loads(kb_cli(store, "stats", "--json").out)
     assert (stats["claims"], stats["documents"]) == (n, 1)
     rows = kb_cli(store, "query", "--format", "csv", SPANS).out.splitlines()[1:]
@@ -49,5 +52,9 @@ def test_ingesting_the_same_article_again_changes_nothing(tmp_path):
     assert kb_cli(store, "ingest", str(SEED_TXT)).code == 0
     before = snapshot(store)
     again = kb_cli(store, "ingest", str(SEED_TXT))
-    assert (again.code, again.out) == (0, "1 graph unchanged; 0 triples, 0 claims written\n")
+    assert (again.code, again.out) == (
+        0,
+        "unchanged 000_f57c619f6558e8b6.txt: 1 graph unchanged; 0 triples, 0 claims written\n"
+        "1 input: 0 written, 1 unchanged, 0 refused; 0 triples, 0 claims written\n",
+    )
     assert snapshot(store) == before

@@ -56,7 +56,10 @@ def store(tmp_path):
     seed.write_text(GOOD_TTL, encoding="utf-8")
     run = kb_cli(path, "ingest", str(seed))
     assert run.code == 0, run.err
-    assert run.out == "1 graph added; 2 triples, 0 claims written\n"
+    assert run.out == (
+        "written person.ttl: 1 graph added; 4 triples, 0 claims written\n"
+        "1 input: 1 written, 0 unchanged, 0 refused; 4 triples, 0 claims written\n"
+    )
     return path
 
 
@@ -72,7 +75,8 @@ def _refused(store, tmp_path, name: str, content: bytes | str, *, expect: str) -
     assert len(lines) == 1, run.err
     assert lines[0].startswith("kb: error: ")
     assert expect in lines[0], lines[0]
-    assert "Traceback" not in run.err and run.out == ""
+    assert "Traceback" not in run.err
+    assert run.out in ("", "1 input: 0 written, 0 unchanged, 1 refused; 0 triples, 0 claims written\n")
     assert snapshot(store) == before
 
 
@@ -146,18 +150,38 @@ def test_jsonld_with_the_schema_org_context_is_read_locally(store, tmp_path):
            "@type": "Person", "name": "Bo Li"}
     (tmp_path / "p.jsonld").write_text(json.dumps(doc), encoding="utf-8")
     run = kb_cli(store, "ingest", str(tmp_path / "p.jsonld"))
-    assert (run.code, run.out) == (0, "1 graph added; 2 triples, 0 claims written\n")
+    assert (run.code, run.out.splitlines()[0]) == (0, "written p.jsonld: 1 graph added; 4 triples, 0 claims written")
     names = kb_cli(store, "query", "--format", "csv", "SELECT ?n WHERE { ?p a <http://schema.org/Person> ; <http://schema.org/name> ?n } ORDER BY ?n")
     assert names.out.splitlines() == ["n", "Ana Ruiz", "Bo Li"]
 
 
-def test_one_bad_file_among_good_ones_writes_nothing(store, tmp_path):
+def test_one_bad_file_among_good_ones_writes_nothing_with_atomic(store, tmp_path):
     (tmp_path / "good.ttl").write_text(GOOD_TTL.replace("ana-ruiz", "bo-li").replace("Ana Ruiz", "Bo Li"), encoding="utf-8")
     (tmp_path / "bad.ttl").write_text(INVALID_CLAIM, encoding="utf-8")
     before = snapshot(store)
-    run = kb_cli(store, "ingest", str(tmp_path / "good.ttl"), str(tmp_path / "bad.ttl"))
+    run = kb_cli(store, "ingest", "--atomic", str(tmp_path / "good.ttl"), str(tmp_path / "bad.ttl"))
     assert run.code == 1 and len(run.err.splitlines()) == 1
+    assert run.out == ""
     assert snapshot(store) == before
+
+
+def test_one_bad_file_never_costs_the_others(store, tmp_path):
+    """Each input is its own atomic write, reported on its own line; exit 1 names the refused file."""
+    (tmp_path / "good.ttl").write_text(GOOD_TTL.replace("ana-ruiz", "bo-li").replace("Ana Ruiz", "Bo Li"), encoding="utf-8")
+    (tmp_path / "bad.ttl").write_text(INVALID_CLAIM, encoding="utf-8")
+    (tmp_path / "broken.ttl").write_text("<a> <b> .", encoding="utf-8")
+    run = kb_cli(store, "ingest", *(str(tmp_path / n) for n in ("good.ttl", "bad.ttl", "broken.ttl")))
+    assert run.code == 1
+    err = run.err.splitlines()
+    assert len(err) == 2
+    assert err[0].startswith("kb: error: bad.ttl: rejected, nothing was written: ") and "SHACL violation" in err[0]
+    assert err[1].startswith(f"kb: error: {tmp_path / 'broken.ttl'}: malformed turtle")
+    assert run.out.splitlines() == [
+        "written good.ttl: 1 graph added; 4 triples, 0 claims written",
+        "3 inputs: 1 written, 0 unchanged, 2 refused; 4 triples, 0 claims written",
+    ]
+    names = kb_cli(store, "query", "--format", "csv", "SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n } ORDER BY ?n")
+    assert names.out.splitlines() == ["n", "Ana Ruiz", "Bo Li"]
 
 
 def test_usage_errors_are_one_line(store):

@@ -16,7 +16,7 @@ from rdflib import Graph
 from gold import SEED_AVAILABLE, seed_record
 from kb import KnowledgeBase
 from kb.errors import ValidationError
-from kb.ingest import _context, changes_from_record
+
 from kb.mapping import record_to_graph
 from kb.oxmapping import record_to_ox_triples
 from kb.record import parse_record
@@ -110,33 +110,10 @@ def test_a_rejected_batch_writes_nothing_and_earlier_batches_stay(tmp_path):
         assert any(str(v.focus) == str(anchor) for v in err.value.report.violations)
         assert len(written) == 2
         stored = {q.graph_name.value for q in kb.backend.store.quads_for_pattern(None, None, None)}
-        assert len(stored) == 4 + 2  # four documents, the uploaded triple, provenance
+        assert len(stored) == 4 + 3  # four documents, the uploaded triple, entities, provenance
         assert {str(d) for w in written for d in w.documents} == {
             str(record_to_graph(parse_record(r))[0]) for r in records[:4]
         }
-
-
-def test_context_query_matches_the_reference_context(tmp_path):
-    """EmbeddedBackend.context_quads (two SPARQL queries, plus pending quads) gives
-    the triples of kb.ingest._context, with and without a replaced graph."""
-    records = generated(12)
-    with KnowledgeBase(tmp_path / "s") as kb:
-        kb.ingest_records(records[:8], batch_size=3)
-        pending_change = changes_from_record(parse_record(records[8]), _meta())[0]
-        pending = [to_ox_quad(s, p, o, pending_change.graph) for s, p, o in pending_change.triples]
-        for record in records[9:] + records[:2]:
-            change = changes_from_record(parse_record(record), _meta())[0]
-            new = [to_ox_quad(s, p, o, change.graph) for s, p, o in change.triples]
-            for replacing in (set(), {change.graph}):
-                exclude = {ox.NamedNode(str(g)) for g in replacing}
-                got = {(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in kb.backend.context_quads(new, exclude=exclude)}
-                assert got == set(_context(kb.backend, change.triples, replacing))
-            # pending quads count as stored
-            g = ox.NamedNode(str(pending_change.graph))
-            with_pending = set(kb.backend.context_quads(new, exclude=set(), pending=pending))
-            kb.backend.store.extend(pending)
-            assert with_pending == set(kb.backend.context_quads(new, exclude=set()))
-            kb.backend.store.remove_graph(g)
 
 
 def _meta():

@@ -94,9 +94,41 @@ def test_keywords_inside_strings_are_not_syntax(kb):
     assert body == b"x\r\nSERVICE and INSERT\r\n"
 
 
-def test_a_syntax_error_is_a_parse_error(kb):
-    with pytest.raises(ParseError, match=r"^SPARQL syntax error: error at 1:25"):
-        kb.query("SELECT * WHERE { ?s ?p }")
+def test_kbs_usual_prefixes_need_no_prefix_lines(kb):
+    from kb.vocab import PREFIXES
+
+    assert {"schema", "kb", "prov", "oa", "rdf", "rdfs", "xsd", "owl", "skos", "dcterms"} <= set(PREFIXES)
+    binds = " ".join(f"BIND({p}:x AS ?{p})" for p in PREFIXES)
+    (row,) = json.loads(kb.query(f"SELECT * WHERE {{ {binds} }}").body)["results"]["bindings"]
+    assert {p: v["value"] for p, v in row.items()} == {p: ns + "x" for p, ns in PREFIXES.items()}
+    names = kb.query("SELECT ?name WHERE { ?x schema:name ?name } ORDER BY ?name", result_format="csv").body
+    assert names == b'name\r\nAna Ruiz\r\nBo Li\r\n"City Council, ""North"""\r\n'
+    # A query's own declaration wins: here schema: is https://schema.org/, where nothing is stored.
+    own = kb.query("PREFIX schema: <https://schema.org/> SELECT ?n WHERE { ?x schema:name ?n }", result_format="csv")
+    assert own.body == b"n\r\n"
+
+
+@pytest.mark.parametrize("query, message", [
+    ("SELECT * WHERE { ?s ?p }",
+     "SPARQL syntax error at line 1, column 25: expected LATERAL or SERVICE, near 'SELECT * WHERE { ?s ?p }'"),
+    ("SELECT ?name WHERE { ?c foaf:name ?name }",
+     "SPARQL syntax error at line 1, column 34: unknown prefix 'foaf:' (declare it with PREFIX foaf: <...>), "
+     "near 'WHERE { ?c foaf:name ?name }'"),
+    ("SELECT *\nWHERE {\n  ?s ?p ?o .\n  FILTER(?o = ) }",  # the line is the query's own, not the engine's
+     "SPARQL syntax error at line 4, column 18: expected one of ABS, AVG, DAY, IRI, MAX, MIN, ..., near 'FILTER(?o = ) }'"),
+])
+def test_a_syntax_error_is_one_readable_line(kb, query, message):
+    with pytest.raises(ParseError) as err:
+        kb.query(query)
+    assert str(err.value) == message and len(message) <= 200
+
+
+def test_a_syntax_error_never_exceeds_200_characters(kb):
+    with pytest.raises(ParseError) as err:
+        kb.query("SELECT * WHERE { ?s ?p ?o } LIMIT " + "x" * 500)
+    text = str(err.value)
+    assert text.startswith("SPARQL syntax error at line 1, column 35: ") and len(text) == 200 and "\n" not in text
+    assert "\\u{" not in text and "..=" not in text  # never the engine's Unicode ranges
 
 
 def test_a_wrong_result_format_is_refused(kb):
@@ -137,6 +169,40 @@ def test_kb_query_reads_a_file_and_prints_json(store, tmp_path):
     (tmp_path / "q.rq").write_text("ASK { ?s ?p ?o }", encoding="utf-8")
     run = kb_cli(store, "query", "-f", str(tmp_path / "q.rq"), "--format", "json")
     assert (run.code, json.loads(run.out)) == (0, {"head": {}, "boolean": True})
+
+
+def test_the_readme_query_runs_without_prefix_lines(store):
+    run = kb_cli(store, "query", "SELECT ?name WHERE { ?x a schema:Person ; schema:name ?name } ORDER BY ?name")
+    assert (run.code, run.out) == (0, "name\n--------\nAna Ruiz\nBo Li\n(2 rows)\n")
+
+
+@pytest.mark.parametrize("fmt, query, expected", [
+    ("xml", "SELECT ?name WHERE { ?x schema:name \"Bo Li\" ; schema:name ?name }",
+     '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>\n<variable name="name"/>\n'
+     '</head>\n<results>\n<result>\n<binding name="name"><literal>Bo Li</literal></binding>\n</result>\n</results>\n'
+     "</sparql>\n"),
+    ("xml", "ASK { ?x schema:name \"Bo Li\" }",
+     '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><boolean>true</boolean></sparql>\n'),
+    ("json", "SELECT ?name WHERE { ?x schema:name \"Bo Li\" ; schema:name ?name }",
+     '{"head": {"vars": ["name"]}, "results": {"bindings": [{"name": {"type": "literal", "value": "Bo Li"}}]}}'),
+    ("json", "ASK { ?x schema:name \"Nobody\" }", '{"head": {}, "boolean": false}'),
+    ("nt", "CONSTRUCT WHERE { <https://w3id.org/claimkb/id/person/bo-li> schema:name ?n }",
+     '<https://w3id.org/claimkb/id/person/bo-li> <http://schema.org/name> "Bo Li" .\n'),
+])
+def test_kb_query_formats_for_select_ask_and_construct(store, fmt, query, expected):
+    run = kb_cli(store, "query", "--format", fmt, query)
+    assert (run.code, run.err, run.out) == (0, "", expected)
+
+
+@pytest.mark.parametrize("fmt, query, message", [
+    ("turtle", "SELECT * WHERE { ?s ?p ?o }", "--format turtle does not fit a SELECT query: SELECT gives table, json, xml, csv, tsv"),
+    ("nt", "ASK { ?s ?p ?o }", "--format nt does not fit a ASK query: ASK gives table, json, xml, csv, tsv"),
+    ("csv", "CONSTRUCT WHERE { ?s ?p ?o }",
+     "--format csv does not fit a CONSTRUCT query: CONSTRUCT gives table, json, turtle, trig, nt, nquads, jsonld, xml"),
+])
+def test_kb_query_refuses_a_format_that_does_not_fit_in_one_consistent_line(store, fmt, query, message):
+    run = kb_cli(store, "query", "--format", fmt, query)
+    assert (run.code, run.out, run.err) == (1, "", f"kb: error: {message}\n")
 
 
 def test_kb_query_refuses_updates_in_one_line(store):

@@ -902,6 +902,21 @@ def test_review_needs_one_rating() -> None:
     expect(_review(remove=[(REVIEW, SDO.reviewRating)]), (REVIEW, SDO.reviewRating, "ClaimReview-reviewRating"))
 
 
+def test_review_may_keep_an_aggregators_normalized_rating_but_no_third() -> None:
+    # ClaimsKG: the fact-checker's rating and ClaimsKG's normalized one, both kept.
+    two = _review("""ex:review schema:reviewRating ex:normalized .
+        ex:normalized a schema:Rating ; schema:alternateName "FALSE" ; schema:ratingValue 1 ; schema:author ex:claimskg .
+        ex:claimskg a schema:Organization ; schema:name "ClaimsKG" .""")
+    conforms(two)
+    two += turtle('ex:review schema:reviewRating ex:third . ex:third a schema:Rating ; schema:alternateName "x" .')
+    expect(two, (REVIEW, SDO.reviewRating, "ClaimReview-reviewRating"))
+
+
+def test_rating_author_is_an_organization() -> None:
+    graph = _review('ex:rating schema:author ex:person . ex:person a schema:Person ; schema:name "P" .')
+    expect(graph, (RATING, SDO.author, "Rating-author"))
+
+
 def test_review_needs_an_author() -> None:
     expect(_review(remove=[(REVIEW, SDO.author)]), (REVIEW, SDO.author, "ClaimReview-author"))
 

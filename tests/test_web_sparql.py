@@ -83,7 +83,9 @@ def test_row_cap_sets_truncation_flag(web_store: Any) -> None:
 
 
 @pytest.mark.parametrize("request_kwargs,status,message", [
-    ({"path": "/sparql"}, 400, "give exactly one 'query' parameter (none was given)"),
+    ({"path": "/sparql?format=json"}, 400, "give exactly one 'query' parameter (none was given)"),
+    ({"path": "/sparql", "method": "POST", "data": "format=json", "content_type": FORM}, 400,
+     "give exactly one 'query' parameter (none was given)"),
     ({"path": "/sparql?query=ASK{}&query=ASK{}"}, 400, "give exactly one 'query' parameter (2 were given)"),
     ({"path": "/sparql?query=" + quote("SELECT WHERE {")}, 400, "SPARQL syntax error"),
     ({"path": "/sparql?query=" + quote("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")},

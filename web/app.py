@@ -45,12 +45,15 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     filters.register(app)
 
     from . import graph_store
-    from .views import auth, claims, export, ingest, pages, resources, sparql, validation
+    from .views import auth, claims, export, ingest, pages, resources, reviews, sparql, validation
 
     blueprints = (pages.bp, claims.bp, resources.bp, sparql.bp, export.bp, ingest.bp, validation.bp, auth.bp,
-                  graph_store.bp)
+                  graph_store.bp, reviews.bp)
     for bp in blueprints:
         app.register_blueprint(bp)
+    from .views import api  # kb ingest/remove/restore routed to a running server (kb.service)
+
+    app.register_blueprint(api.bp)
     return app
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from kb.browse.detail import ChainLink
 
@@ -25,20 +25,45 @@ class BarChart:
     bars: list[Bar]
     ticks: list[tuple[float, str]]
     maximum: int
+    axis: str = ""  # what the horizontal axis spans, e.g. "2023-10 to 2024-09, by month"
+
+
+#: The shortest time axis, in months: fewer months are padded around the data (one month's
+#: bar would otherwise fill the whole chart, and look like a trend of its own).
+MIN_MONTHS = 12
+#: The longest axis counted by month; a longer one is counted by year.
+MAX_MONTHS = 120
+
+
+def _month(key: str) -> int:
+    y, m = map(int, key.split("-"))
+    return y * 12 + m - 1
+
+
+def _key(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def month_bars(months: Sequence[tuple[str, int]], width: int = 720, height: int = 180) -> BarChart:
-    """Claims per month, every month between the first and last shown (gaps as empty months)."""
+    """Claims per month, every month between the first and last shown (gaps as empty months),
+    padded to at least :data:`MIN_MONTHS` months centred on the data; per year beyond :data:`MAX_MONTHS`."""
     if not months:
         return BarChart(width, height, [], [], 0)
     counts = dict(months)
-    y0, m0 = map(int, months[0][0].split("-"))
-    y1, m1 = map(int, months[-1][0].split("-"))
-    keys = []
-    y, m = y0, m0
-    while (y, m) <= (y1, m1) and len(keys) < 600:
-        keys.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    first, last = _month(months[0][0]), _month(months[-1][0])
+    missing = MIN_MONTHS - (last - first + 1)
+    if missing > 0:
+        first -= missing // 2
+        last += missing - missing // 2
+    unit = "month"
+    if last - first + 1 > MAX_MONTHS:  # decades of months would be hairlines: count by year
+        by_year: dict[str, int] = {}
+        for key, n in months:
+            by_year[key[:4]] = by_year.get(key[:4], 0) + n
+        counts, unit = by_year, "year"
+        keys = [f"{y:04d}" for y in range(first // 12, last // 12 + 1)]
+    else:
+        keys = [_key(i) for i in range(first, last + 1)]
     top = max(counts.values())
     plot_h = height - 24
     step = width / len(keys)
@@ -47,9 +72,37 @@ def month_bars(months: Sequence[tuple[str, int]], width: int = 720, height: int 
         n = counts.get(key, 0)
         h = 0 if not top else max(1.0 if n else 0.0, plot_h * n / top)
         bars.append(Bar(round(i * step + step * 0.1, 2), round(plot_h - h, 2), round(step * 0.8, 2), round(h, 2), key, n))
-    every = max(1, len(keys) // 8)
+    every = max(1, -(-len(keys) // 8))
     ticks = [(round(i * step + step / 2, 2), k) for i, k in enumerate(keys) if i % every == 0]
-    return BarChart(width, height, bars, ticks, top)
+    return BarChart(width, height, bars, ticks, top, f"{keys[0]} to {keys[-1]}, by {unit}")
+
+
+@dataclass(frozen=True)
+class HBar:
+    y: float
+    width: float
+    label: str
+    count: int
+    target: str  # the IRI the bar links to
+
+
+@dataclass(frozen=True)
+class HBarChart:
+    width: int
+    height: int
+    label_width: int
+    row: int
+    bars: list[HBar]
+    maximum: int
+
+
+def ranked_bars(values: Sequence[Any], width: int = 360, label_width: int = 150, row: int = 22) -> HBarChart:
+    """Horizontal bars, one per value (a :class:`kb.browse.FacetValue`), longest for the largest count."""
+    top = max((v.count for v in values), default=0)
+    plot_w = width - label_width - 40  # room for the count after the longest bar
+    bars = [HBar(i * row, round(max(1.0, plot_w * v.count / top), 2) if top else 0, v.label, v.count, v.value)
+            for i, v in enumerate(values)]
+    return HBarChart(width, len(bars) * row, label_width, row, bars, top)
 
 
 @dataclass(frozen=True)

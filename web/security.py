@@ -5,11 +5,16 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import threading
+import time
+from collections import deque
 from functools import wraps
 from typing import Any, Callable
 
-from flask import Response, abort, current_app, jsonify, render_template, request, session
+from flask import Flask, Response, abort, current_app, jsonify, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import kb
 
@@ -59,8 +64,67 @@ def writes_enabled() -> bool:
 
 
 def token_ok(token: str | None) -> bool:
-    expected = current_app.config.get("KB_WRITE_TOKEN") or ""
-    return bool(expected and token) and hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8"))
+    """The write token, or the store's service secret (what `kb ingest` sends to a running `kb serve`)."""
+    if not token or not writes_enabled():
+        return False
+    given = token.encode("utf-8")
+    candidates = (current_app.config.get("KB_WRITE_TOKEN") or "", current_app.config.get("KB_SERVICE_SECRET") or "")
+    return any(c and hmac.compare_digest(given, c.encode("utf-8")) for c in candidates)
+
+
+class LoginLimiter:
+    """At most ``attempts`` failed logins per client address in ``window`` seconds; then wait."""
+
+    def __init__(self, attempts: int = 5, window: float = 60.0) -> None:
+        self.attempts, self.window = attempts, window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> int:
+        """Seconds the client must wait before trying again (0: go ahead)."""
+        now = time.monotonic()
+        with self._lock:
+            recent = self._failures.get(client)
+            while recent and now - recent[0] > self.window:
+                recent.popleft()
+            if not recent:
+                self._failures.pop(client, None)
+                return 0
+            if len(recent) < self.attempts:
+                return 0
+            return max(1, int(self.window - (now - recent[0]) + 0.999))
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            self._failures.setdefault(client, deque()).append(time.monotonic())
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
+
+LOGIN_LIMITER = LoginLimiter()
+
+
+def issue_login_link(app: Flask) -> str:
+    """A one-time code for ``/login/once/<code>`` (printed by `kb serve` for the local user)."""
+    code = secrets.token_urlsafe(24)
+    with _LINKS_LOCK:
+        app.extensions.setdefault("kb_login_links", set()).add(code)
+    return code
+
+
+def redeem_login_link(code: str) -> bool:
+    with _LINKS_LOCK:
+        codes: set[str] = current_app.extensions.get("kb_login_links", set())
+        for known in list(codes):
+            if hmac.compare_digest(known.encode(), code.encode()):
+                codes.discard(known)  # one use only
+                return writes_enabled()
+    return False
+
+
+_LINKS_LOCK = threading.Lock()
 
 
 def bearer_token() -> str | None:
@@ -149,7 +213,7 @@ def add_headers(response: Response) -> Response:
 
 
 def wants_json() -> bool:
-    if request.path.startswith(("/sparql", "/api/")) or request.path.endswith(".json"):
+    if request.path.startswith(("/sparql", "/api/", "/rdf-graphs/")) or request.path.endswith((".json", ".jsonld")):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/html"]
@@ -167,7 +231,19 @@ def error_response(status: int, message: str, **extra: Any) -> Response:
     return response
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is ``Secure`` whenever the request came over HTTPS (directly, or
+    through a proxy trusted with KB_PROXY_HOPS that says so in X-Forwarded-Proto)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
 def register(app: Any) -> None:
+    app.session_interface = _SessionInterface()
+    hops = int(app.config.get("KB_PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     app.after_request(add_headers)
     app.before_request(check_csrf)
     app.jinja_env.globals.update(csrf_token=csrf_token, is_authenticated=is_authenticated,

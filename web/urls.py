@@ -11,7 +11,9 @@ from urllib.parse import urlencode
 
 from flask import url_for
 
-from kb.vocab import ID_BASE
+from kb import iris
+
+from .filters import linkable
 
 #: URL suffix → kb RDF format name (and the reverse, for links).
 RDF_SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "nt", "rdf": "xml", "trig": "trig", "nq": "nquads"}
@@ -19,17 +21,18 @@ FORMAT_SUFFIX = {v: k for k, v in RDF_SUFFIXES.items()}
 
 
 def is_local(iri: str) -> bool:
-    return isinstance(iri, str) and iri.startswith(ID_BASE)
+    return isinstance(iri, str) and iris.is_minted(iri)  # the configured base (KB_BASE_IRI)
 
 
 def resource_path(iri: str) -> str:
-    return iri[len(ID_BASE):].split("#", 1)[0]
+    return iris.local_path(iri)
 
 
 def resource_url(iri: str, fmt: str | None = None) -> str:
     """The page (or, with ``fmt``, the RDF) of a minted IRI; other IRIs are returned as they are."""
     if not is_local(iri):
-        return iri
+        # Only http(s) and mailto leave the site: an IRI "javascript:..." must not become a live link.
+        return iri if linkable(iri) else "#"
     path = resource_path(iri)
     if fmt:
         path += "." + FORMAT_SUFFIX[fmt]
@@ -39,11 +42,13 @@ def resource_url(iri: str, fmt: str | None = None) -> str:
     return url
 
 
-def claims_url(endpoint: str = "claims.claims", **params: Any) -> str:
-    """The claims list with these filters (empty values dropped)."""
+def claims_url(endpoint: str = "claims.claims", *, ext: str | None = None, key: str | None = None,
+               **params: Any) -> str:
+    """The claims list (or a facet's page, with ``key``; ``ext`` json or csv) with these filters
+    (empty values dropped)."""
     clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return url_for(endpoint) + ("?" + urlencode(clean) if clean else "")
+    return url_for(endpoint, ext=ext, key=key) + ("?" + urlencode(clean) if clean else "")
 
 
 def register(app: Any) -> None:
-    app.jinja_env.globals.update(resource_url=resource_url, claims_url=claims_url, is_local=is_local)
+    app.jinja_env.globals.update(ID_BASE=iris.base, resource_url=resource_url, claims_url=claims_url, is_local=is_local)

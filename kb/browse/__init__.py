@@ -7,7 +7,8 @@ the store (:mod:`kb.browse.index`); call :func:`refresh_index` after writes.
 
 from __future__ import annotations
 
-from .claims import FILTER_KEYS, SORTS, ClaimFilter, ClaimPage, ClaimSummary, Facet, FacetValue, facets, list_claims
+from .claims import FILTER_KEYS, SORTS, ClaimFilter, ClaimPage, ClaimSummary, Match, list_claims
+from .facets import FACET_KEYS, Facet, FacetList, FacetValue, facet, facets
 from .detail import ClaimDetail, DocumentDetail, claim_detail, document_detail
 from .entities import Entity, entity_detail, timeline
 from .lists import DocumentRow, SpeakerRow, list_documents, list_speakers
@@ -17,7 +18,8 @@ from .store import get_index, refresh_index
 from .workbench import CANNED_QUERIES, CannedQuery, canned, completions, prefixes
 
 __all__ = [
-    "FILTER_KEYS", "SORTS", "ClaimFilter", "ClaimPage", "ClaimSummary", "Facet", "FacetValue", "facets",
+    "FILTER_KEYS", "SORTS", "ClaimFilter", "ClaimPage", "ClaimSummary", "Match", "FACET_KEYS", "Facet", "FacetList",
+    "FacetValue", "facet", "facets",
     "list_claims", "ClaimDetail", "DocumentDetail", "claim_detail", "document_detail", "Entity", "entity_detail",
     "timeline", "DocumentRow", "SpeakerRow", "list_documents", "list_speakers", "HomeData", "counts", "home", "validation_report", "describe_rdf", "label_of", "page_kind", "short_iri", "statements",
     "get_index", "refresh_index", "CANNED_QUERIES", "CannedQuery", "canned", "completions", "prefixes",

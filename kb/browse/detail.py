@@ -110,8 +110,11 @@ def reviews_of(kb: Any, claim: str) -> list[Review]:
         p = props(kb, row["review"])
         if SDO + "ClaimReview" not in p.get(RDF_TYPE, []):
             continue
-        rating = props(kb, first(p, SDO + "reviewRating"))
         author = first(p, SDO + "author")
+        # The fact-checker's own rating (no author, or the review's) before an aggregator's
+        # normalized one: ClaimsKG keeps both (docs/claimskg.md).
+        ratings = [props(kb, str(r)) for r in p.get(SDO + "reviewRating", [])]
+        rating = min(ratings, key=lambda r: first(r, SDO + "author") not in ("", author), default={})
         out.append(Review(
             iri=row["review"], verdict=VERDICTS.get(first(p, KBNS + "verdict"), ""),
             label=first(rating, SDO + "alternateName"), value=first(rating, SDO + "ratingValue"),

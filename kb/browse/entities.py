@@ -131,7 +131,7 @@ def _timeline(kb: Any, speaker: str, org: str) -> list[tuple[str, int]]:
         sql, params = "SELECT substr(date, 1, 7) AS m, COUNT(*) FROM claims WHERE speaker = ? AND date != ''", [speaker]
     elif org:
         sql = ("SELECT substr(date, 1, 7) AS m, COUNT(*) FROM claims WHERE date != ''"
-               " AND id IN (SELECT claim FROM claim_orgs WHERE org = ?)")
+               " AND id IN (SELECT claim FROM claim_values WHERE facet = 'org' AND value = ?)")
         params = [org]
     else:
         sql, params = "SELECT substr(date, 1, 7) AS m, COUNT(*) FROM claims WHERE date != ''", []

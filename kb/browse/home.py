@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .claims import ClaimFilter, ClaimSummary, FacetValue, list_claims
+from .claims import ClaimFilter, ClaimSummary, list_claims
+from .facets import FacetValue
 from .entities import timeline
 from .store import cached, get_index
 

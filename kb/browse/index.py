@@ -20,17 +20,69 @@ import os
 import sqlite3
 import tempfile
 import threading
-from typing import Any, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from rdflib import URIRef
 
 from . import queries as Q
 
-__all__ = ["BrowseIndex", "INDEX_FILE", "index_path", "SCHEMA_VERSION"]
+__all__ = ["BrowseIndex", "INDEX_FILE", "index_path", "SCHEMA_VERSION", "FacetSpec", "FACETS", "SEARCH_FIELDS"]
 
 INDEX_FILE = "browse-index.sqlite3"
 #: Bump when the table layout or what goes into it changes: the file is rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
+
+
+def _year(date: str) -> str:
+    return date[:4]
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    """One facet of the claims list: where its values live in the index and how they get there.
+
+    A facet with a ``column`` has one value per claim, in that column of ``claims`` (filled from
+    the claim's row, :data:`queries.CLAIM_COLUMNS`). One without has many, in ``claim_values``,
+    filled by ``fill`` (claim IRI → {value: label}) per re-indexed graph, or from the whole store
+    on every sync when ``store_wide`` (reviews live outside the claim's graph).
+    """
+
+    key: str  # the filter key (URLs, ClaimFilter) and the facet's id on the page
+    title: str
+    column: str = ""
+    label: str = ""  # the column holding the value's label ('' = the value itself)
+    fill: Callable[[Any, Sequence[str] | None], dict[str, dict[str, str]]] | None = None
+    store_wide: bool = False
+    derive: Callable[[str], str] | None = None  # the value from the column's (the year of a date)
+    order: str = "count"  # "count": most claims first, then by label; "value": greatest value first (years)
+    empty: str = ""  # the label of the claims without a value, filtered as "none" ('' = not a bucket)
+
+
+#: Every facet, in the order the page shows them.
+FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec("speaker", "Speaker", "speaker", "speaker_name"),
+    FacetSpec("org", "Organization", fill=Q.claim_orgs),
+    FacetSpec("kind", "Kind", "kind"),
+    FacetSpec("outlet", "Outlet", "outlet", "outlet_name"),
+    FacetSpec("via", "Reported via", "via", "via_name"),
+    FacetSpec("verdict", "Review verdict", "verdict", empty="not reviewed"),
+    FacetSpec("checker", "Fact-checker", fill=Q.claim_checkers, store_wide=True),
+    FacetSpec("keyword", "Keyword", fill=Q.claim_keywords),
+    FacetSpec("year", "Year", "date", derive=_year, order="value", empty="no date"),
+)
+
+#: The full-text index's columns: (column, what it holds, as results say "matched in ...").
+SEARCH_FIELDS: tuple[tuple[str, str], ...] = (
+    ("text", "claim text"),
+    ("speaker", "speaker"),
+    ("addressee", "addressee"),
+    ("venue", "venue and place"),
+    ("via", "intermediary"),
+    ("outlet", "outlet"),
+    ("orgs", "organization"),
+    ("title", "document title"),
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,11 +114,12 @@ CREATE INDEX IF NOT EXISTS claims_via ON claims (via, date, id);
 CREATE INDEX IF NOT EXISTS claims_verdict ON claims (verdict, date, id);
 CREATE INDEX IF NOT EXISTS claims_graph ON claims (graph);
 CREATE INDEX IF NOT EXISTS claims_iri ON claims (iri);
-CREATE TABLE IF NOT EXISTS claim_orgs (claim INTEGER NOT NULL, org TEXT NOT NULL, org_name TEXT NOT NULL,
-                                       PRIMARY KEY (org, claim)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS claim_orgs_claim ON claim_orgs (claim);
-CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(text, speaker, tokenize = 'unicode61 remove_diacritics 2');
-"""
+-- The values of the facets with many values per claim (FacetSpec without a column).
+CREATE TABLE IF NOT EXISTS claim_values (claim INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
+                                         label TEXT NOT NULL, PRIMARY KEY (facet, value, claim)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claim_values_claim ON claim_values (claim);
+CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(%s, tokenize = 'unicode61 remove_diacritics 2');
+""" % ", ".join(name for name, _label in SEARCH_FIELDS)
 
 
 _GRAPH_TRIPLES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -74,6 +127,9 @@ _GRAPH_TRIPLES_ALL = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }
 
 
 def index_path(location: str) -> str:
+    configured = os.environ.get("KB_BROWSE_INDEX")  # kb serve --workers: every worker shares the store's index
+    if configured:
+        return configured
     if os.path.isdir(location):
         return os.path.join(location, INDEX_FILE)
     key = hashlib.sha256(location.encode("utf-8")).hexdigest()[:16]
@@ -131,8 +187,13 @@ class BrowseIndex:
 
     @property
     def version(self) -> int:
-        """Grows on every change: caches of derived data (facets, charts) key on it."""
-        return self._version
+        """Grows on every change: caches of derived data (facets, charts) key on it.
+
+        Read from the file on every call (one indexed row): the processes of
+        ``kb serve --workers N`` share this index, and one's write must reach
+        every other's caches at once."""
+        row = self.db().execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return int(row[0]) if row else self._version
 
     @staticmethod
     def _meta(con: sqlite3.Connection, key: str) -> str | None:
@@ -169,30 +230,74 @@ class BrowseIndex:
             if not stale and not gone and not force:
                 return False
             full = force or len(stale) > 200 or not stored
-            rows = Q.claim_rows(self.kb, None if full else sorted(stale))
-            orgs = Q.claim_orgs(self.kb, None if full else sorted(stale))
+            graphs = None if full else sorted(stale)
+            rows, values, fields = self._read(graphs)
+            if not full:
+                # Other graphs' claims show the same entities: re-index those whose labels the new
+                # canonical triples changed (a name now said differently, a new role's organization).
+                more = self._relabelled(con, rows, values.get("org", {})) - stale
+                if more:
+                    rows2, values2, fields2 = self._read(sorted(more))
+                    rows += rows2
+                    fields.update(fields2)
+                    for key, per_claim in values2.items():
+                        values.setdefault(key, {}).update(per_claim)
+                    stale |= more
+            store_wide = {spec.key: spec.fill(self.kb, None) for spec in FACETS if spec.fill and spec.store_wide}
             verdicts = Q.claim_verdicts(self.kb)
             con.execute("BEGIN IMMEDIATE")
             if full:
                 con.execute("DELETE FROM claims")
-                con.execute("DELETE FROM claim_orgs")
+                con.execute("DELETE FROM claim_values")
                 con.execute("DELETE FROM claims_fts")
                 con.execute("DELETE FROM graphs")
             else:
                 self._delete_graphs(con, stale | gone)
-            self._insert(con, rows, orgs)
+            self._insert(con, rows, values, fields)
+            for key, per_claim in store_wide.items():
+                con.execute("DELETE FROM claim_values WHERE facet = ?", (key,))
+                con.executemany(
+                    "INSERT OR IGNORE INTO claim_values SELECT id, ?, ?, ? FROM claims WHERE iri = ?",
+                    [(key, v, label, c) for c, vs in per_claim.items() for v, label in vs.items()],
+                )
             con.execute("UPDATE claims SET verdict = ''")
             con.executemany("UPDATE claims SET verdict = ? WHERE iri = ?", [(v, c) for c, v in verdicts.items()])
             con.executemany(
                 "INSERT OR REPLACE INTO graphs VALUES (?, ?)", [(g, fp) for g, fp in current.items()]
             )
-            self._version += 1
+            self._version = int(self._meta(con, "version") or 0) + 1  # another process may have synced
             con.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (str(self._version),))
             con.execute("COMMIT")
             # Fresh statistics, so the planner picks the selective index for filtered facets
             # (without them a speaker+kind filter took 55 ms per facet at 100k claims, 0.3 ms with).
             con.execute("ANALYZE")
             return True
+
+    def _read(self, graphs: Sequence[str] | None) -> tuple[list[dict[str, str]], dict[str, dict[str, dict[str, str]]],
+                                                          dict[str, dict[str, list[str]]]]:
+        """The claim rows, many-valued facet values and searched fields of ``graphs`` (None: all), from the store."""
+        rows = Q.claim_rows(self.kb, graphs)
+        values = {spec.key: spec.fill(self.kb, graphs) for spec in FACETS if spec.fill and not spec.store_wide}
+        return rows, values, Q.claim_search_fields(self.kb, graphs)
+
+    @staticmethod
+    def _relabelled(con: sqlite3.Connection, rows: list[dict[str, str]], orgs: dict[str, dict[str, str]]) -> set[str]:
+        """The indexed graphs whose claims show an entity of ``rows`` with another name, or a speaker with
+        other organizations, than ``rows`` now read: entities are canonical across the store."""
+        out: set[str] = set()
+        for column, name in (("speaker", "speaker_name"), ("via", "via_name"), ("outlet", "outlet_name")):
+            for iri, label in {r[column]: r[name] for r in rows if r[column]}.items():
+                out.update(g for (g,) in con.execute(
+                    f"SELECT DISTINCT graph FROM claims WHERE {column} = ? AND {name} != ?", (iri, label)))
+        speaker_orgs = {r["speaker"]: set(orgs.get(r["iri"], {})) for r in rows if r["speaker"]}
+        for speaker, now in speaker_orgs.items():
+            for graph, had in con.execute(
+                "SELECT c.graph, group_concat(v.value, char(31)) FROM claims c LEFT JOIN claim_values v"
+                " ON v.claim = c.id AND v.facet = 'org' WHERE c.speaker = ? GROUP BY c.id", (speaker,)
+            ):
+                if set(had.split("\x1f") if had else []) != now:
+                    out.add(graph)
+        return out
 
     def graph_count(self) -> int:
         """The content graphs (documents' graphs) as of the last sync."""
@@ -239,21 +344,31 @@ class BrowseIndex:
         for g in graphs:
             ids = [r[0] for r in con.execute("SELECT id FROM claims WHERE graph = ?", (g,))]
             con.executemany("DELETE FROM claims_fts WHERE rowid = ?", [(i,) for i in ids])
-            con.executemany("DELETE FROM claim_orgs WHERE claim = ?", [(i,) for i in ids])
+            con.executemany("DELETE FROM claim_values WHERE claim = ?", [(i,) for i in ids])
             con.execute("DELETE FROM claims WHERE graph = ?", (g,))
             con.execute("DELETE FROM graphs WHERE graph = ?", (g,))
 
     @staticmethod
-    def _insert(con: sqlite3.Connection, rows: list[dict[str, str]], orgs: dict[str, dict[str, str]]) -> None:
+    def _insert(con: sqlite3.Connection, rows: list[dict[str, str]], values: dict[str, dict[str, dict[str, str]]],
+                fields: dict[str, dict[str, list[str]]]) -> None:
         cols = list(Q.CLAIM_COLUMNS)
         sql = f"INSERT INTO claims ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+        names = [name for name, _label in SEARCH_FIELDS]
+        fts = f"INSERT INTO claims_fts (rowid, {', '.join(names)}) VALUES (?{', ?' * len(names)})"
         for row in rows:
-            cur = con.execute(sql, [row.get(c, "") for c in cols])
-            rid = cur.lastrowid
-            con.execute("INSERT INTO claims_fts (rowid, text, speaker) VALUES (?, ?, ?)",
-                        (rid, row["text"], row.get("speaker_name", "")))
-            for org, name in orgs.get(row["iri"], {}).items():
-                con.execute("INSERT OR IGNORE INTO claim_orgs VALUES (?, ?, ?)", (rid, org, name))
+            rid = con.execute(sql, [row.get(c, "") for c in cols]).lastrowid
+            extra = fields.get(row["iri"], {})
+            orgs = values.get("org", {}).get(row["iri"], {})
+            searched = {
+                "text": row["text"], "speaker": row.get("speaker_name", ""), "via": row.get("via_name", ""),
+                "outlet": row.get("outlet_name", ""), "title": row.get("doc_title", ""),
+                "addressee": " · ".join(extra.get("addressee", [])), "venue": " · ".join(extra.get("venue", [])),
+                "orgs": " · ".join(sorted(set(orgs.values()))),
+            }
+            con.execute(fts, [rid] + [searched[name] for name in names])
+            for key, per_claim in values.items():
+                con.executemany("INSERT OR IGNORE INTO claim_values VALUES (?, ?, ?, ?)",
+                                [(rid, key, v, label) for v, label in per_claim.get(row["iri"], {}).items()])
 
 
 def graph_key(graph: URIRef | str) -> str:

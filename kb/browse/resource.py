@@ -8,9 +8,10 @@ from typing import Any
 
 from rdflib import URIRef
 
+from .. import iris
 from ..errors import NotFoundError
 from ..iris import PROVENANCE_GRAPH
-from ..vocab import ID_BASE, PREFIXES
+from ..vocab import PREFIXES
 
 __all__ = ["PAGE_KINDS", "page_kind", "describe_rdf", "Statement", "statements", "short_iri", "label_of"]
 
@@ -24,7 +25,12 @@ PAGE_KINDS = (
     ("https://w3id.org/claimkb/ns#AnonymousSource", "entity"),
 )
 # A path kb mints: letters, digits and - _ . / only, so it is safe inside <...> in a query.
-_SAFE_IRI = re.compile(r"^https://w3id\.org/claimkb/id/[A-Za-z0-9._~/-]+(#[A-Za-z0-9._~-]+)?$")
+# (The base itself is checked when it is configured: kb.baseiri.)
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9._~/-]+(#[A-Za-z0-9._~-]+)?$")
+
+
+def _safe(iri: str) -> bool:
+    return iris.is_minted(iri) and bool(_SAFE_PATH.match(iri[len(iris.base()):]))
 
 _TYPES = "SELECT ?s ?type WHERE { ?s a ?type }"
 _LINKS = "SELECT ?s ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) }"
@@ -62,7 +68,7 @@ def page_kind(kb: Any, iri: str) -> str:
 
 
 def _is_graph(kb: Any, iri: str) -> bool:
-    if not iri.startswith(ID_BASE + "graph/") or iri == str(PROVENANCE_GRAPH):
+    if not iri.startswith(iris.base() + "graph/") or iri == str(PROVENANCE_GRAPH):
         return False
     try:
         kb.document_graph(iri)
@@ -83,12 +89,12 @@ def _subjects(kb: Any, iri: str) -> list[str]:
             if o.startswith(base) and o not in seen:
                 seen.add(o)
                 todo.append(o)
-    return sorted(s for s in seen if _SAFE_IRI.match(s))
+    return sorted(s for s in seen if _safe(s))
 
 
 def describe_rdf(kb: Any, iri: str, fmt: str) -> bytes:
     """The triples about ``iri`` and its hash nodes, in an RDF format (a graph IRI gives its graph)."""
-    if not _SAFE_IRI.match(iri):
+    if not _safe(iri):
         raise NotFoundError(f"{iri} is not an IRI this knowledge base mints")
     if _is_graph(kb, iri):
         return kb.export(fmt, document=iri)
@@ -123,4 +129,4 @@ def statements(kb: Any, iri: str) -> tuple[list[Statement], list[Statement]]:
 
 def label_of(kb: Any, iri: str) -> str:
     rows = kb.select("SELECT ?s ?name WHERE { ?s schema:name|schema:headline ?name } LIMIT 1", {"s": URIRef(iri)})
-    return rows[0]["name"] if rows else iri[len(ID_BASE):] if iri.startswith(ID_BASE) else iri
+    return rows[0]["name"] if rows else iri[len(iris.base()):] if iris.is_minted(iri) else iri

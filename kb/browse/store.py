@@ -48,7 +48,8 @@ def refresh_index(kb: Any, *, force: bool = False) -> bool:
 
 
 def _warm_facets(kb: Any) -> None:
-    from .claims import ClaimFilter, facets
+    from .claims import ClaimFilter
+    from .facets import facets
 
     try:
         facets(kb, ClaimFilter())

@@ -14,9 +14,9 @@ from importlib.metadata import entry_points
 from typing import Sequence
 
 from ..errors import KBError
-from . import commands
+from . import commands, history, match
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "run"]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -37,9 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="store folder or SPARQL endpoint URL (default: $KB_STORE, else ./kb-data)",
     )
+    parser.add_argument(
+        "--base-iri",
+        default=None,
+        help="namespace of the IRIs kb mints, e.g. https://news.example/kb/id/ (default: $KB_BASE_IRI, "
+        "else https://w3id.org/claimkb/id/); a store keeps the base it was written with",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     commands.register(sub)
+    history.register(sub)
+    match.register(sub)
     for ep in entry_points(group="kb.commands"):
         try:
             ep.load()(sub)
@@ -70,8 +78,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.store is None:
         args.store = os.environ.get("KB_STORE") or "./kb-data"
+    if args.base_iri:
+        os.environ["KB_BASE_IRI"] = args.base_iri  # read when a store is opened (kb.baseiri), here and in workers
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed command: its exit code, and every failure as one line on stderr.
+
+    `kb serve` calls this too, for a writing command a client routed to it (kb.service).
+    """
     try:
-        return int(args.func(args) or 0)
+        return _dispatch(args)
     except KBError as err:
         print(f"kb: error: {err}", file=sys.stderr)
         return EXIT_ERROR
@@ -87,3 +105,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kb: internal error: {type(err).__name__}: {err} (set KB_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from .. import service
+    from ..store import is_remote
+
+    if args.command in service.ROUTED and getattr(args, "served_kb", None) is None and not is_remote(args.store):
+        # RocksDB lets one process write: while `kb serve` holds the store, it runs the command.
+        server = service.find_server(args.store)
+        if server is not None:
+            from ..baseiri import resolve
+
+            resolve(args.store, embedded=True)  # another base is refused as a local run would
+            return service.run_remote(server, args.command, args)
+    return int(args.func(args) or 0)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable, TypeVar
 
 from ..errors import InputError, ValidationError
-from ..formats import RDF_FORMATS
+from ..formats import EXPORT_FORMATS, RDF_FORMATS
 
 T = TypeVar("T")
 
@@ -21,6 +21,11 @@ RESULT_FORMATS = ("table", "json", "xml", "csv", "tsv")
 def _kb(args: argparse.Namespace, **options: Any) -> Any:
     from ..knowledge import KnowledgeBase
 
+    served = getattr(args, "served_kb", None)
+    if served is not None:  # run inside `kb serve` for a client (kb.service): use its open store, keep it open
+        from contextlib import nullcontext
+
+        return nullcontext(served)
     return KnowledgeBase(args.store, **options)
 
 
@@ -72,26 +77,64 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 # -- ingest ------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """Each input its own atomic write, each reported; exit 1 if any was refused."""
+    from ..extract.metadata import from_args
+
+    from ..extract import cluster
+
     with _kb(args) as kb:
         try:
-            result = kb.ingest_files(args.files, fmt=args.format, date=args.date, progress=_progress("ingest"))
+            if cluster.requested(args):  # articles extracted on a Dask cluster (--cluster, -j)
+                report = cluster.ingest_on_cluster(
+                    kb, args, from_args(args, args.files), atomic=args.atomic, agent=agent_of(args),
+                    reason=args.reason, progress=_progress("ingest"),
+                )
+            else:
+                report = kb.ingest_files(
+                    args.files, fmt=args.format, date=args.date, atomic=args.atomic, agent=agent_of(args),
+                    reason=args.reason, progress=_progress("ingest"), metadata=from_args(args, args.files),
+                )
         except ValidationError as err:
             if args.report and err.report is not None:
                 Path(args.report).write_text(err.report.text(), encoding="utf-8")
             raise
-        if result.changed:
-            from ..browse import refresh_index
+    reports = [o for o in report.refused if o.report is not None]
+    if args.report and reports:
+        Path(args.report).write_text(
+            "".join(o.report.text() if len(reports) == 1 else f"{o.name}:\n{o.report.text()}" for o in reports),
+            encoding="utf-8",
+        )
+    for outcome in report.inputs:
+        if outcome.status == "refused":
+            print(f"kb: error: {outcome.line()}", file=sys.stderr)
+        else:
+            print(outcome.line())
+    print(report.totals())
+    return 1 if report.refused else 0
 
-            refresh_index(kb)  # the web UI's search index follows every write
-    print(result.summary())
-    return 0
+
+def agent_of(args: argparse.Namespace) -> str:
+    """Who asked for a write, as provenance records it: the token's name when a
+    server runs the command for a client, else the command line."""
+    served = getattr(args, "agent", None)
+    if served:
+        return str(served)
+    line = " ".join(["kb", *sys.argv[1:]]) if sys.argv and sys.argv[1:] else f"kb {args.command}"
+    return line if len(line) <= 200 else line[:199] + "…"
 
 
 # -- extract -----------------------------------------------------------------
 def cmd_extract(args: argparse.Namespace) -> int:
-    from ..extract import extract_files
+    from ..extract import cluster, extract_files
+    from ..extract.metadata import from_args
 
-    records = extract_files(args.files, date=args.date)
+    errors: list[str] = []  # per-file failures on a cluster: reported after the others' records
+    records: Any
+    if cluster.requested(args):
+        records = cluster.stream_records(args, from_args(args, args.files), errors)
+        records = records if args.format == "jsonl" else list(records)
+    else:
+        records = extract_files(args.files, date=args.date, metadata=from_args(args, args.files))
     out = sys.stdout
     if args.format == "jsonl":
         for rec in records:
@@ -115,7 +158,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     else:
         for rec in records:
             out.write(_claims_table(rec))
-    return 0
+    out.flush()
+    for line in errors:
+        print(f"kb: {line}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _claims_table(record: dict[str, Any]) -> str:
@@ -171,18 +217,11 @@ def _query_text(args: argparse.Namespace) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     text = _query_text(args)
     fmt = args.format
-    with _kb_reader(args, query_timeout=args.timeout) as kb:
+    with _kb_reader(args, query_timeout=args.timeout, query_workers=1) as kb:  # one query: one worker
+        from ..results import wire_format
         from ..sparql import check_read_only
 
-        form = check_read_only(text)
-        if form in ("SELECT", "ASK"):
-            wire = "json" if fmt == "table" else fmt
-            if wire in RDF_FORMATS:
-                raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; {form} gives table, json, xml, csv or tsv")
-        else:
-            wire = "turtle" if fmt == "table" else fmt
-            if wire not in RDF_FORMATS:
-                raise InputError(f"--format {fmt} is for SELECT and ASK; {form} gives an RDF format")
+        wire = wire_format(check_read_only(text), fmt)
         outcome = kb.query(text, result_format=wire, max_rows=args.max_rows)
     if fmt == "table" and outcome.form in ("SELECT", "ASK"):
         sys.stdout.write(_results_table(json.loads(outcome.body)))
@@ -222,6 +261,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _metadata_flags(parser: argparse.ArgumentParser) -> None:
+    from ..extract.metadata import add_arguments  # light: no spaCy
+
+    add_arguments(parser)
+
+
+def _cluster_flags(parser: argparse.ArgumentParser) -> None:
+    from ..extract.cluster import add_arguments  # light: Dask is imported only when asked for
+
+    add_arguments(parser)
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("init", help="create an empty knowledge base (or check an existing one)")
     p.set_defaults(func=cmd_init)
@@ -232,12 +283,19 @@ def register(sub: Any) -> None:
                    "or an RDF format (default: by suffix)")
     p.add_argument("--date", type=_date, help="the publication date of .txt articles (YYYY-MM-DD)")
     p.add_argument("--report", metavar="FILE", help="write the full SHACL report here if the data is rejected")
+    p.add_argument("--atomic", action="store_true",
+                   help="one all-or-nothing write for every FILE (default: each FILE is its own write)")
+    p.add_argument("--reason", help="why: recorded in the provenance and on any version this replaces")
+    _metadata_flags(p)
+    _cluster_flags(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("extract", help="print the claims found in article files")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--date", type=_date, help="the article date (default: each file's leading date line)")
     p.add_argument("--format", choices=("json", "jsonl", "turtle", "table"), default="json")
+    _metadata_flags(p)
+    _cluster_flags(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("validate", help="validate the whole knowledge base against the shapes")
@@ -248,13 +306,15 @@ def register(sub: Any) -> None:
     p.add_argument("query", nargs="?", help="the query text")
     p.add_argument("-f", "--file", help="read the query from FILE (- for stdin)")
     p.add_argument("--format", default="table", choices=RESULT_FORMATS + tuple(RDF_FORMATS),
-                   help="table, json, xml, csv or tsv for SELECT/ASK; an RDF format for CONSTRUCT/DESCRIBE")
+                   help="table, json, xml, csv or tsv for SELECT/ASK; table (Turtle), an RDF format, "
+                   "json (JSON-LD) or xml (RDF/XML) for CONSTRUCT/DESCRIBE")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
     p.add_argument("--max-rows", type=int, default=100_000, help="cut results after this many rows")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("export", help="write the knowledge base, or one document, as RDF")
-    p.add_argument("--format", default="trig", help="turtle, trig, nt, nquads, jsonld or xml (default trig)")
+    p = sub.add_parser("export", help="write the knowledge base, or one document, as RDF; or its reviews as ClaimReview")
+    p.add_argument("--format", default="trig", help=", ".join(EXPORT_FORMATS) + " (default trig; claimreview: "
+                   "every review as ClaimReview JSON-LD)")
     p.add_argument("--document", help="only this document (its IRI or id)")
     p.add_argument("--include-provenance", action="store_true", help="add the graph of ingest provenance")
     p.add_argument("-o", "--output", help="write to FILE instead of stdout")

@@ -1,4 +1,4 @@
-"""python -m kb.extract FILE... [--date YYYY-MM-DD] [--format json|jsonl|table]"""
+"""python -m kb.extract FILE... [--date YYYY-MM-DD] [--format json|jsonl|table] [--title ...] [--metadata FILE]"""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from typing import Any, TextIO
 
 from kb.errors import KBError
+from kb.extract.metadata import add_arguments, from_args
 
 
 def parse_date(value: str) -> datetime.date:
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("files", nargs="+", metavar="FILE")
     ap.add_argument("--date", type=parse_date, help="article date; overrides a leading date line")
     ap.add_argument("--format", choices=("json", "jsonl", "table"), default="json")
+    add_arguments(ap)
     return ap
 
 
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from kb.extract import extract_files  # imported here: `--help` must not load spaCy
     try:
-        records = extract_files(args.files, date=args.date)
+        records = extract_files(args.files, date=args.date, metadata=from_args(args, args.files))
     except KBError as exc:
         print(f"kb extract: {exc}", file=sys.stderr)
         return 1

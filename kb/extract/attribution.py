@@ -302,6 +302,24 @@ class SentenceReader:
         dash = self.text.index(m.group(0).strip()[0], q.close + 1)
         return Speaker(a, b, name, entity), Cue(dash, dash + 1, self.text[dash])
 
+    @staticmethod
+    def governing_verb(p: Parsed, index: int, qtok: dict[int, int]) -> "Token | None":
+        """The nearest verb outside quote ``index`` that its words hang from, if it has a
+        subject of its own (not "it"), else None."""
+        for t in p.doc:
+            if qtok.get(t.i) != index or t.is_punct:
+                continue
+            h, hops = t.head, 0
+            while h.head is not h and (h.i in qtok and qtok[h.i] == index or not is_verb(h)) and hops < 6:
+                h, hops = h.head, hops + 1
+            if h.i in qtok or not is_verb(h):
+                continue
+            subj = subject_of(h)
+            if subj is not None and subj.i not in qtok and subj.lower_ not in ("it", "there", "this", "that"):
+                return h
+            return None
+        return None
+
     # -- paraphrases ---------------------------------------------------------------
     def paraphrase(self, p: Parsed, cue: "Token", cues: list["Token"], qtok: dict[int, int],
                    taken: list[tuple[int, int]]) -> Claim | None:

@@ -17,12 +17,13 @@ from kb.extract.article import body_start, paragraphs
 from kb.extract.attribution import SentenceReader
 from kb.extract.claims import Claim, Cue, Speaker
 from kb.extract.context import Context, read_context
-from kb.extract.entities import ANON, PERSON, Registry
+from kb.extract.entities import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Registry
 from kb.extract.lexicon import CUE_WORD, MEDIA, VENUES
-from kb.extract.quotes import DOUBLE_MARKS, Quote, find_quotes
+from kb.extract.paraphrase import PARA_WORD, find_paraphrases
+from kb.extract.quotes import DOUBLE_MARKS, Quote, find_quotes, normalize_marks
 from kb.extract.segment import Sentence, split_sentences
 from kb.extract.syntax import Parsed
-from kb.extract.transcript import Turn, find_turns
+from kb.extract.transcript import DASH_TURN, Turn, find_turns
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -35,6 +36,10 @@ write wrote writes written hold held holds
 """.split())
 EVENT_WORDS = re.compile(r"\b(?:" + "|".join(sorted(EVENT_VERBS)) + r")\b.*\b(?:"
                          + "|".join(sorted(MEDIA | VENUES)) + r")s?\b", re.IGNORECASE)
+# Verbs that only link: a quote under them is a label ("the issue is “law and order”").
+COPULA = frozenset("be is are was were been being am 's ’s become became seem seems".split())
+# A name as written at a mention: capitalised words ("Anna Berg", "Brig.-Gen. Qaani").
+MENTION = re.compile(r"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*")
 JUNK = re.compile(r"^(?:[\W\d_]+|\S*(?:https?:|www\.|\.com|pic\.twitter|@)\S*)$")
 TITLE_LEAD = re.compile(r"(?:\b(?:on|in|of|titled|entitled|show|program|film|book|song)|['’]s)\s*$", re.IGNORECASE)
 SMALL_WORDS = frozenset("a an and the of in on at to for with by or".split())
@@ -63,26 +68,32 @@ class Plan:
     sentences: list[Sentence]
     selected: list[int] = field(default_factory=list)
     turns: list[Turn] = field(default_factory=list)
+    light: set[int] = field(default_factory=set)  # parsed without entity recognition
+    source: str = ""  # the text as read; ``text`` is its view with every quote style as “…”
 
     def in_turn(self, offset: int) -> bool:
         return any(t.covers(offset, self.paragraphs) for t in self.turns)
 
-    def texts(self) -> list[str]:
-        return [self.sentences[i].text(self.text) for i in self.selected]
+    def texts(self, light: bool = False) -> list[str]:
+        """The selected sentences to parse with (or, if ``light``, without) entities."""
+        return [self.sentences[i].text(self.text) for i in self.selected if (i in self.light) == light]
 
 
-def plan(text: str, date: datetime.date | None, thorough: bool = False) -> Plan:
+def plan(text: str, date: datetime.date | None) -> Plan:
     """Split the article and choose the sentences to parse.
 
-    By default these are sentences with a quote mark, a colon that introduces the next
-    one, or a statement event. ``thorough`` also parses every sentence with a reporting
-    word, for paraphrases outside quoting sentences, at about twice the cost.
+    Sentences with a quote mark, a colon that introduces the next one, or a statement
+    event get the full pipeline. Other sentences with a reporting word (for
+    paraphrases) are parsed without the entity recognizer, which costs more than the
+    tagger and parser together.
     """
+    source, text = text, normalize_marks(text)
     pars = paragraphs(text, body_start(text))
     quotes = find_quotes(text, pars)
     sentences = split_sentences(text, pars, quotes)
     turns = find_turns(text, pars)
     chosen = set()
+    light = set()
     for i, s in enumerate(sentences):
         if turns and any(t.covers(s.start, pars) for t in turns):
             continue  # a transcript turn is attributed by its label, not by parsing
@@ -94,11 +105,13 @@ def plan(text: str, date: datetime.date | None, thorough: bool = False) -> Plan:
             if i and chunk[0] in DOUBLE_MARKS and sentences[i - 1].paragraph == s.paragraph \
                     and CUE_WORD.search(sentences[i - 1].text(text)):
                 chosen.add(i - 1)
-        elif (chunk.rstrip().endswith(":") or EVENT_WORDS.search(chunk)
-              or (thorough and CUE_WORD.search(chunk))):
+        elif chunk.rstrip().endswith(":") or EVENT_WORDS.search(chunk):
             chosen.add(i)
-    selected = sorted(chosen)
-    return Plan(text, date, pars, quotes, sentences, selected, turns)
+        elif PARA_WORD.search(chunk):
+            light.add(i)
+    light -= chosen
+    selected = sorted(chosen | light)
+    return Plan(text, date, pars, quotes, sentences, selected, turns, light, source)
 
 
 def is_junk(text: str, q: Quote) -> bool:
@@ -133,10 +146,12 @@ class Builder:
         selected = set(self.plan.selected)
         for si, s in enumerate(self.plan.sentences):
             if si in selected:
+                if si in self.plan.light:
+                    self.name_pass(s)  # no entities from the parser here
                 self.sentence(si)
             else:
                 self.name_pass(s)
-        self.claims.extend(self.turn_claim(t) for t in self.plan.turns)
+        self.claims.extend(c for t in self.plan.turns if (c := self.turn_claim(t)) is not None)
         return sorted(self.claims, key=lambda c: (c.start, c.end))
 
     # -----------------------------------------------------------------------------
@@ -163,14 +178,9 @@ class Builder:
                 self.last_quote = claim
         found = self.merge_split(found)
         taken = [(q.open, q.close + 1) for q in qs] + [sp for c in found for sp in c.spans]
-        for cue in cues:
-            if cue.i in used:
-                continue
-            para = self.reader.paraphrase(p, cue, cues, qtok, taken)
-            if para is not None:
-                found.append(para)
-                taken.extend(para.spans)
-        if not found and not qs:
+        found.extend(find_paraphrases(p, self.reader.resolve, used, qtok, taken))
+        if not qs:
+            # A statement event is the article's own claim, whatever it reports.
             fact = self.reported_fact(p, s)
             if fact is not None:
                 found.append(fact)
@@ -220,15 +230,29 @@ class Builder:
             speaker, cue = intro
             return Claim("direct-quote", [(q.start, q.end)], p.index, speaker, cue, 0.75)
         last = self.last_quote
-        if last is not None and s.paragraph - self.plan.sentences[last.sentence].paragraph <= 1 \
+        if last is not None and self.first_paragraph(s) - self.plan.sentences[last.sentence].paragraph <= 1 \
                 and self.text[s.start:q.open].strip() == "":
             # A quote standing alone right after another quote continues that speaker.
             return Claim("direct-quote", [(q.start, q.end)], p.index, last.speaker, last.cue, 0.6)
+        verb = self.reader.governing_verb(p, k, qtok)
+        if verb is not None and verb.lower_ not in COPULA:
+            # "Reid has gone after Trump as a “con artist”": no reporting verb, but the
+            # subject of the verb the quote hangs from uses the words.
+            speaker = self.reader.speaker_for(p, verb, qtok)
+            if speaker is not None:
+                return Claim(self.reader.quote_kind(p, q, s.start), [(q.start, q.end)], p.index, speaker,
+                             Cue(p.start(verb), p.end(verb), verb.text), 0.5)
         # Nobody to attribute it to: a quote without a speaker is not a usable claim.
         return None
 
-    def turn_claim(self, turn: Turn) -> Claim:
+    def first_paragraph(self, s: Sentence) -> int:
+        """The paragraph a sentence starts in (``s.paragraph`` is where a long quote ends)."""
+        return next(k for k, (lo, hi) in enumerate(self.plan.paragraphs) if lo <= s.start <= hi)
+
+    def turn_claim(self, turn: Turn) -> Claim | None:
         """``PENCE: …``: the label says the turn, word for word."""
+        if turn.label is None:
+            return self.answer_claim(turn)
         a, b = turn.label
         label = self.text[a:b]
         entity = self.registry.add(label.title(), PERSON)
@@ -237,6 +261,30 @@ class Builder:
         si = next((i for i, s in enumerate(self.plan.sentences) if s.start <= a < s.end), 0)
         return Claim("direct-quote", list(turn.spans), si, Speaker(a, b, label, entity),
                      Cue(turn.colon, turn.colon + 1, ":"), 0.8)
+
+    def answer_claim(self, turn: Turn) -> Claim | None:
+        """An answer in a dash dialogue: said by the person last named before the dialogue."""
+        start = self.plan.paragraphs[turn.paragraphs[0]][0]
+        before = [(o, e) for o, e, _w in self.registry.mentions if o < start and not self.plan.in_turn(o)]
+        k = turn.paragraphs[0]
+        while k and DASH_TURN.match(self.text, *self.plan.paragraphs[k - 1]):
+            k -= 1
+        # A name in the introduction just before the dialogue ("We spoke with Anna Berg").
+        intro = self.plan.paragraphs[k - 1] if k else (start, start)
+        names = [m for m in MENTION.finditer(self.text, *intro) if len(m.group(0).split()) >= 2]
+        if names and not (before and before[-1][0] >= names[-1].start()):
+            m = names[-1]
+            entity = self.registry.add(m.group(0), PERSON)
+            offset, end = m.span()
+        elif before:
+            offset, entity = before[-1]
+            m2 = MENTION.match(self.text, offset)
+            end = m2.end() if m2 else offset + 1
+        else:
+            return None
+        si = next((i for i, s in enumerate(self.plan.sentences) if s.start <= turn.spans[0][0] < s.end), 0)
+        return Claim("direct-quote", list(turn.spans), si, Speaker(offset, end, self.text[offset:end], entity),
+                     Cue(turn.colon, turn.colon + 1, self.text[turn.colon]), 0.6)
 
     def colon_intro(self, s: Sentence) -> tuple[Speaker | None, Cue] | None:
         """'Caddell continued:' in the sentence before introduces this quote."""
@@ -321,15 +369,84 @@ class Builder:
                 c.via = ctx.via
 
     # -----------------------------------------------------------------------------
-    def record(self, url: str | None, title: str | None, publisher: str | None) -> dict[str, Any]:
+    def record(self, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The claim record; ``meta`` gives the document's title, publisher, author, url, date."""
         claims = self.run()
         for c in claims:
             # Every speaker name must be an entity; an unresolved pronoun is anonymous.
             if c.speaker is not None and c.speaker.entity is None:
                 c.speaker.entity = self.registry.add(c.speaker.text, ANON)
+        for c in claims:
+            c.spans = by_paragraph(c.spans, self.plan)
+        settle(claims, self.registry)
+        meta = dict(meta or {})
+        for key in ("publisher", "author"):
+            # The same name in another case is the same node: use the entity's spelling.
+            value = meta.get(key)
+            listed = next((e for e in self.registry.entities if value and value.casefold() in e.forms()), None)
+            if listed is not None:
+                meta[key] = listed.name
+                if key == "publisher" and listed.type not in (ORG, MEDIA_ORG):
+                    listed.type = MEDIA_ORG  # the outlet that published the article is an outlet
+        orgs = {e.name for e in self.registry.entities if e.type in (ORG, MEDIA_ORG)}
+        for e in self.registry.entities:
+            for role in e.roles:
+                if role.get("organization") not in orgs:
+                    role.pop("organization", None)  # "the husband of Chelsea Clinton" names no organization
+        date = meta.get("date") or (self.plan.date.isoformat() if self.plan.date else None)
         return {
-            "document": {"text": self.text, "date": self.plan.date.isoformat() if self.plan.date else None,
-                         "url": url, "title": title, "publisher": publisher, "author": None},
-            "claims": [c.to_json(self.text) for c in claims],
+            "document": {"text": self.plan.source, "date": date, "url": meta.get("url"),
+                         "title": meta.get("title"), "publisher": meta.get("publisher"),
+                         "author": meta.get("author")},
+            "claims": [c.to_json(self.plan.source) for c in claims],
             "entities": self.registry.to_json(),
         }
+
+
+def by_paragraph(spans: list[tuple[int, int]], p: Plan) -> list[tuple[int, int]]:
+    """Spans cut at paragraph ends: a quote over paragraphs is one span per paragraph,
+    without the mark that reopens it."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        for lo, hi in p.paragraphs:
+            if hi <= a or lo >= b:
+                continue
+            x, y = max(a, lo), min(b, hi)
+            while x < y and (p.text[x] in DOUBLE_MARKS or p.text[x].isspace()) and x > a:
+                x += 1
+            while y > x and p.text[y - 1] in DOUBLE_MARKS + " " and y < b:
+                y -= 1
+            if y > x:
+                out.append((x, y))
+    return out or spans
+
+
+def settle(claims: list[Claim], registry: Registry) -> None:
+    """Make the claims fit the model where the reading was unsure, and say so in the
+    confidence: a place that speaks ("North Korea said") is taken for its government,
+    an organization; a venue has one place, the first one read, and only a Place."""
+    for c in claims:
+        for agent in (c.speaker.entity if c.speaker else None, c.addressee, c.via):
+            if agent is not None and agent.type == PLACE:
+                agent.type = ORG
+                c.confidence -= 0.2
+    places: dict[str, str | None] = {}
+    for c in claims:
+        if c.venue is None or c.place is None:
+            continue
+        first = places.setdefault(c.venue, c.place)
+        if c.place != first:
+            c.place = first
+            c.confidence -= 0.2
+    for c in claims:
+        if c.place is not None and not _is_place(c.place, registry):
+            c.place = None
+            c.confidence -= 0.1
+    for c in claims:
+        c.confidence = max(0.1, c.confidence)
+
+
+def _is_place(name: str, registry: Registry) -> bool:
+    """False when the entity listed under ``name`` is not a Place (the mapping types by it)."""
+    listed = next((e for e in registry.entities if e.name == name), None)
+    return listed is None or listed.type == PLACE

@@ -34,24 +34,26 @@ IRREGULAR = {
     "sworn": "swear", "lied": "lie", "denied": "deny", "denies": "deny", "replied": "reply",
     "replies": "reply", "testified": "testify", "testifies": "testify", "worried": "worry",
     "worries": "worry", "criticised": "criticise", "read": "read", "reads": "read",
+    "knew": "know", "known": "know", "saw": "see", "seen": "see", "sought": "seek", "felt": "feel",
+    "shown": "show", "understood": "understand", "taught": "teach",
 }
 
 
-def lemma_of(word: str) -> str:
-    """A verb lemma for a surface form, good enough for the words in this module."""
+def lemma_of(word: str, lemmas: frozenset[str] = CUE_LEMMAS) -> str:
+    """A verb lemma for a surface form, good enough for the words in ``lemmas``."""
     w = word.lower()
     if w in IRREGULAR:
         return IRREGULAR[w]
-    if w in CUE_LEMMAS:
+    if w in lemmas:
         return w
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""),
                          ("ed", "e"), ("es", ""), ("s", ""), ("d", "")):
         if w.endswith(suffix):
             stem = w[: len(w) - len(suffix)] + repl
-            if stem in CUE_LEMMAS:
+            if stem in lemmas:
                 return stem
             # doubled consonant: "admitted", "quipped"
-            if suffix in ("ed", "ing") and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in CUE_LEMMAS:
+            if suffix in ("ed", "ing") and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in lemmas:
                 return stem[:-1]
     return w
 

@@ -10,6 +10,7 @@ second, because news text often has a ``”`` that opens or a straight ``"``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 DOUBLE_MARKS = '"“”„«»'
@@ -34,6 +35,65 @@ class Quote:
 
     def content(self, text: str) -> str:
         return text[self.start:self.end]
+
+
+# NYT style: two apostrophes for a double mark (''I can't breathe,'' he said).
+TWO_APOSTROPHES = re.compile(r"(?<!['’])''(?!['’])")
+# A single opening mark that starts a word: ‘Sword of Jerusalem’ (not ‘90s or ‘em).
+SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))‘(?=[^\W\d])(?!em\b)")
+# Its closing mark next to punctuation: ‘…,’ he said / ‘… here’. An apostrophe inside or
+# after a word (don’t, Hamas’ leader) has a letter or a space on both sides.
+SINGLE_CLOSE = re.compile(r"(?<=[.,;:!?…])’|’(?=[.,;:!?…)—–]|$)", re.MULTILINE)
+
+
+def normalize_marks(text: str) -> str:
+    """``text`` with other quotation styles rewritten as curly double marks.
+
+    The result has the same length, so offsets into it are offsets into ``text``:
+    ``''`` becomes a mark and a space on the outer side (`` “``/``” ``), and a ‘…’ pair
+    outside double quotes becomes “…”. Marks inside double quotes stay single: they
+    quote within a quote.
+    """
+    chars = list(text)
+    for m in TWO_APOSTROPHES.finditer(text):
+        i = m.start()
+        before = text[i - 1] if i else " "
+        after = text[i + 2] if i + 2 < len(text) else " "
+        if (before.isspace() or before in "([—–-") and not after.isspace():
+            chars[i], chars[i + 1] = " ", "“"
+        else:
+            chars[i], chars[i + 1] = "”", " "
+    view = "".join(chars)
+    if "‘" not in view:
+        return view
+    depth_at = _double_depth(view)
+    for m in SINGLE_OPEN.finditer(view):
+        i = m.start()
+        if depth_at[i]:
+            continue
+        line_end = view.find("\n", i)
+        close = SINGLE_CLOSE.search(view, i + 1, len(view) if line_end < 0 else line_end)
+        if close is None or "‘" in view[i + 1:close.start()]:
+            continue
+        chars[i], chars[close.start()] = "“", "”"
+    return "".join(chars)
+
+
+def _double_depth(text: str) -> bytearray:
+    """1 at offsets inside a double-quoted stretch of a line, by glyph alone."""
+    inside = bytearray(len(text) + 1)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            depth = 0
+        elif ch in "“„«":
+            depth += 1
+        elif ch in "”»" and depth:
+            depth -= 1
+        elif ch == '"':
+            depth = 0 if depth else 1
+        inside[i] = 1 if depth else 0
+    return inside
 
 
 def mark_role(text: str, i: int, lo: int, hi: int) -> str | None:

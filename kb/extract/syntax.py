@@ -109,7 +109,8 @@ def name_tokens(p: Parsed, tok: "Token") -> list["Token"]:
         toks = [t for t in ent if t.tag_ != "POS" and t.text not in ("’", "'")]
         return strip_titles(toks) or toks
     if tok.tag_ in PROPER:
-        toks = [c for c in tok.lefts if c.dep_ == "compound" and c.tag_ in PROPER] + [tok]
+        # "the harbor Office": a common-noun compound belongs to the name too.
+        toks = [c for c in tok.lefts if c.dep_ == "compound" and c.tag_ in NOUNS] + [tok]
         lo = min(t.i for t in toks)
         toks = [p.doc[i] for i in range(lo, tok.i + 1)]
         return strip_titles(toks) or toks

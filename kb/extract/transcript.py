@@ -19,7 +19,11 @@ from dataclasses import dataclass
 
 from kb.extract.quotes import DOUBLE_MARKS
 
-LABEL = re.compile(r"([" + DOUBLE_MARKS + r"]?)[ \t]*"
+DASHES = "—–―"
+# A dialogue turn: a paragraph that opens with a dash ("— It will, in June.").
+DASH_TURN = re.compile(r"[" + DASHES + r"][ \t]+(?=\S)")
+
+LABEL = re.compile(r"([" + DOUBLE_MARKS + DASHES + r"]?)[ \t]*"
                    r"((?:[A-Z][A-Z'’.-]*[A-Z.])(?:[ \t]+[A-Z][A-Z'’.-]*[A-Z.]){0,2}):[ \t]+(?=\S)")
 # Newsroom labels that are not speakers.
 NOT_SPEAKERS = frozenset("""
@@ -32,7 +36,7 @@ STAGE_NOTE = re.compile(r"\A\W*\([^()]*\)\W*\Z")
 
 @dataclass
 class Turn:
-    label: tuple[int, int]            # the speaker label
+    label: tuple[int, int] | None     # the speaker label; None: the interviewee of a dash dialogue
     colon: int                        # offset of the colon (the cue)
     spans: list[tuple[int, int]]      # what was said, one span per paragraph
     paragraphs: tuple[int, int]       # [first, last] paragraph index
@@ -69,14 +73,14 @@ def find_turns(text: str, paragraphs: list[tuple[int, int]]) -> list[Turn]:
     """The turns of a transcript in the article, or [] when it holds none."""
     labelled = [(k, m) for k, (lo, hi) in enumerate(paragraphs) if (m := _label(text, lo, hi))]
     if len(labelled) < 2:
-        return []
+        return dash_turns(text, paragraphs)
     turns: list[Turn] = []
     starts = {k for k, _ in labelled}
     for k, m in labelled:
         lo, hi = paragraphs[k]
         spans = [_content(text, m.end(), hi)]
         last = k
-        if m.group(1):
+        if m.group(1) and m.group(1) in DOUBLE_MARKS:
             # A quoted transcript: the turn goes on while paragraphs reopen the quote.
             j = k + 1
             while j < len(paragraphs) and j not in starts:
@@ -89,4 +93,27 @@ def find_turns(text: str, paragraphs: list[tuple[int, int]]) -> list[Turn]:
         spans = [(a, b) for a, b in spans if b > a]
         if spans:
             turns.append(Turn(m.span(2), m.end(2), spans, (k, last)))
+    return turns
+
+
+def dash_turns(text: str, paragraphs: list[tuple[int, int]]) -> list[Turn]:
+    """An interview printed as a dialogue of dash-led paragraphs, without labels:
+
+        — Will the pier reopen?
+        — It will, in June.
+
+    Questions (ending in "?") are the interviewer's; the other turns are the
+    interviewee's answers, each a direct quote whose cue is its dash. Two dash-led
+    paragraphs in a row make a dialogue; a lone dash is an aside.
+    """
+    led = [k for k, (lo, hi) in enumerate(paragraphs) if DASH_TURN.match(text, lo, hi)]
+    in_run = {k for k in led if k - 1 in led or k + 1 in led}
+    turns: list[Turn] = []
+    for k in sorted(in_run):
+        lo, hi = paragraphs[k]
+        m = DASH_TURN.match(text, lo, hi)
+        assert m is not None
+        a, b = _content(text, m.end(), hi)
+        if b > a and not text[a:b].rstrip("”\"' ").endswith("?"):
+            turns.append(Turn(None, lo, [(a, b)], (k, k)))
     return turns

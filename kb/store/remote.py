@@ -22,6 +22,10 @@ What "the default graph" means
     SPARQL 1.1 Protocol defines as their merge and any server honours. kb
     never sends ``default-graph-uri=urn:x-rdflib:default`` (what rdflib's
     SPARQLUpdateStore sends under a Dataset, which selects an empty graph).
+    ``virtuoso`` is ``native`` plus what Virtuoso needs (``docs/servers.md``):
+    its own metadata graphs are left out of kb's graphs and counts, and an
+    empty ``GRAPH ?g { }`` (which Virtuoso answers with one unbound row) is
+    never sent.
 
 Only the standard library speaks HTTP; pyoxigraph parses and serializes terms.
 """
@@ -36,6 +40,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
@@ -50,7 +55,7 @@ from .convert import from_ox, quad_to_ox, to_ox
 
 __all__ = ["RemoteBackend", "inject_values", "UNION_MODES"]
 
-UNION_MODES = ("oxigraph", "fuseki", "native", "graphs")
+UNION_MODES = ("oxigraph", "fuseki", "native", "graphs", "virtuoso")
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _RDF_FORMATS = {
@@ -59,6 +64,18 @@ _RDF_FORMATS = {
 }
 _DUMP_CHUNK = 200  # graphs per dump request: keeps each request body small
 _DEFAULT_TIMEOUT = 60.0
+# Graphs a fresh Virtuoso holds for itself (its RDF views, the LDP vocabulary, the
+# /sparql service description): never kb's, so kb neither lists nor counts them.
+VIRTUOSO_OWN_GRAPHS = (
+    "http://www.openlinksw.com/schemas/virtrdf#",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/",
+    "urn:kb:staging:",  # a large write on its way in (RemoteBackend._staged_commit)
+)
+_STAGING = "urn:kb:staging:"
+# Virtuoso compiles INSERT DATA into SQL and refuses past about 4,000 triples
+# ("generated SQL text has exceeded 10000 lines"), slowly well before that.
+_VIRTUOSO_INSERT_MAX = 500
 
 
 def inject_values(query: str, bindings: Mapping[str, Node] | None) -> str:
@@ -87,6 +104,14 @@ def _endpoints(location: str) -> tuple[str, str]:
     query = os.environ.get("KB_STORE_QUERY") or base + "/query"
     update = os.environ.get("KB_STORE_UPDATE") or base + "/update"
     return query, update
+
+
+def _graph_store_beside(update: str) -> str:
+    """Virtuoso's layout: ``/sparql`` → ``/sparql-graph-crud``, ``/sparql-auth`` → ``/sparql-graph-crud-auth``."""
+    for suffix, crud in (("/sparql-auth", "/sparql-graph-crud-auth"), ("/sparql", "/sparql-graph-crud")):
+        if update.endswith(suffix):
+            return update[: -len(suffix)] + crud
+    return update.rsplit("/", 1)[0] + "/data"
 
 
 def _split_credentials(url: str) -> tuple[str, str | None]:
@@ -120,6 +145,8 @@ class RemoteBackend(Backend):
         default_query, default_update = _endpoints(self.location)
         self.query_endpoint, q_auth = _split_credentials(query_endpoint or default_query)
         self.update_endpoint, u_auth = _split_credentials(update_endpoint or default_update)
+        # Virtuoso's Graph Store endpoint sits beside its SPARQL endpoint (used for large writes).
+        self.graph_store_endpoint = os.environ.get("KB_STORE_DATA") or _graph_store_beside(self.update_endpoint)
         self.union = union or os.environ.get("KB_STORE_UNION") or "oxigraph"
         if self.union not in UNION_MODES:
             raise StoreError(f"KB_STORE_UNION={self.union!r}: use one of {', '.join(UNION_MODES)}")
@@ -128,6 +155,7 @@ class RemoteBackend(Backend):
             self.query_endpoint: f"Bearer {bearer}" if bearer else (q_auth or basic),
             self.update_endpoint: f"Bearer {bearer}" if bearer else (u_auth or basic),
         }
+        self._auth.setdefault(self.graph_store_endpoint, self._auth[self.update_endpoint])
         self.timeout = timeout
 
     # -- HTTP -------------------------------------------------------------------
@@ -135,8 +163,9 @@ class RemoteBackend(Backend):
         headers = {"Content-Type": content_type, "User-Agent": "kb"}
         if accept:
             headers["Accept"] = accept
-        if self._auth.get(url):
-            headers["Authorization"] = self._auth[url]
+        auth = self._auth.get(url.split("?", 1)[0])
+        if auth:
+            headers["Authorization"] = auth
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
             return urllib.request.urlopen(request, timeout=timeout)
@@ -156,7 +185,7 @@ class RemoteBackend(Backend):
             raise StoreError(f"cannot reach the SPARQL server at {url}: {err}") from None
 
     def _dataset_params(self, union: bool) -> list[tuple[str, str]]:
-        if not union or self.union == "native":
+        if not union or self.union in ("native", "virtuoso"):
             return []
         if self.union == "oxigraph":
             return [("union-default-graph", "")]
@@ -193,10 +222,10 @@ class RemoteBackend(Backend):
         return names, iter(rows)
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None, *, union: bool = True) -> bool:
-        result = self._results(query, bindings, union)
-        if not isinstance(result, ox.QueryBoolean):
+        answer = _boolean(self._results(query, bindings, union))
+        if answer is None:
             raise QueryError("expected an ASK result")
-        return bool(result)
+        return answer
 
     def triples(self, subject: Node | None, graph: URIRef | None = None) -> Iterator[tuple[Node, Node, Node, URIRef]]:
         bindings: dict[str, Node] = {}
@@ -208,36 +237,95 @@ class RemoteBackend(Backend):
         for row in rows:
             yield from_ox(row["s"]), from_ox(row["p"]), from_ox(row["o"]), URIRef(row["g"].value)
 
+    def _any_quad(self) -> str:
+        """The pattern that finds graphs: Virtuoso has no empty graphs and answers
+        ``GRAPH ?g { }`` with a row where ``?g`` is unbound."""
+        return "?s ?p ?o" if self.union == "virtuoso" else ""
+
+    def _foreign(self, graph: str) -> bool:
+        return self.union == "virtuoso" and graph.startswith(VIRTUOSO_OWN_GRAPHS)
+
     def graphs(self) -> list[URIRef]:
-        _names, rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union=False)
-        return sorted(URIRef(row["g"].value) for row in rows if isinstance(row["g"], ox.NamedNode))
+        query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {self._any_quad()} }} }}"
+        _names, rows = self.select(query, union=False)
+        return sorted(
+            URIRef(row["g"].value)
+            for row in rows
+            if isinstance(row["g"], ox.NamedNode) and not self._foreign(row["g"].value)
+        )
 
     def has_graph(self, graph: URIRef) -> bool:
-        return self.ask("ASK WHERE { GRAPH ?g { } }", {"g": graph}, union=False)
+        if self._foreign(str(graph)):
+            return False
+        return self.ask(f"ASK WHERE {{ GRAPH ?g {{ {self._any_quad()} }} }}", {"g": graph}, union=False)
 
-    def write(self, *, drop: Sequence[URIRef] = (), add: Iterable[Quad] = ()) -> None:
+    def commit(
+        self,
+        *,
+        drop: Sequence[ox.NamedNode] = (),
+        clear: Mapping[ox.NamedNode, Sequence[ox.NamedNode]] | None = None,
+        add: Sequence[ox.Quad] = (),
+    ) -> None:
+        if self.union == "virtuoso" and len(add) > _VIRTUOSO_INSERT_MAX:
+            self._staged_commit(drop, clear or {}, add)
+        else:
+            super().commit(drop=drop, clear=clear, add=add)
+
+    def extend(self, add: Sequence[ox.Quad]) -> None:
+        if self.union == "virtuoso" and len(add) > _VIRTUOSO_INSERT_MAX:
+            self._staged_commit((), {}, add)
+        else:
+            super().extend(add)
+
+    def _staged_commit(
+        self, drop: Sequence[ox.NamedNode], clear: Mapping[ox.NamedNode, Sequence[ox.NamedNode]], add: Sequence[ox.Quad]
+    ) -> None:
+        """A large write on Virtuoso, still all or nothing: each graph's new triples
+        are uploaded (Graph Store Protocol, Virtuoso's fast loader) into a staging
+        graph of their own, and one update request then does the drops and moves
+        them in. A failed upload leaves only staging graphs, which are dropped."""
+        by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for q in add:
+            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+                raise StoreError("blank nodes are not stored; skolemize them first")
+            if not isinstance(q.graph_name, ox.NamedNode):
+                raise StoreError("kb writes only named graphs")
+            by_graph.setdefault(q.graph_name, []).append(q.triple)
+        token = uuid.uuid4().hex
+        staged = {g: ox.NamedNode(f"{_STAGING}{token}:{i}") for i, g in enumerate(by_graph)}
+        try:
+            for graph, triples in by_graph.items():
+                url = self.graph_store_endpoint + "?" + urllib.parse.urlencode({"graph-uri": staged[graph].value})
+                data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+                with self._post(url, data, _NTRIPLES, None, self.timeout) as response:
+                    response.read()
+            parts = [f"DROP SILENT GRAPH {g}" for g in drop]
+            for graph, subjects in clear.items():
+                for start in range(0, len(subjects), 1000):
+                    values = " ".join(str(s) for s in subjects[start : start + 1000])
+                    parts.append(f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} "
+                                 f"WHERE {{ VALUES ?s {{ {values} }} GRAPH {graph} {{ ?s ?p ?o }} }}")
+            for graph, stage in staged.items():
+                parts += [f"ADD SILENT {stage} TO {graph}", f"DROP SILENT GRAPH {stage}"]
+            self.run_update(" ;\n".join(parts))
+        except (QueryError, ParseError, StoreError) as err:
+            try:
+                self.run_update(" ;\n".join(f"DROP SILENT GRAPH {stage}" for stage in staged.values()))
+            except StoreError:
+                pass  # the first error is the one to report; the staging graphs are not kb's
+            message = str(err).removeprefix("the write failed and nothing was stored: ")
+            raise StoreError(f"the write failed and nothing was stored: {message}") from None
+
+    def run_update(self, update: str) -> None:
         """One update request: the SPARQL 1.1 Update spec leaves atomicity to the
         server, and every server kb supports applies one request as one transaction
         (``docs/servers.md``). Terms are serialized by pyoxigraph, never pasted."""
-        quads = [quad_to_ox(s, p, o, g) for s, p, o, g in add]
-        for q in quads:
-            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
-                raise StoreError("blank nodes cannot be written to a SPARQL server; skolemize them first")
-            if isinstance(q.graph_name, ox.DefaultGraph):
-                raise StoreError("kb writes only named graphs")
-        parts = [f"DROP SILENT GRAPH {ox.NamedNode(str(g))}" for g in drop]
-        if quads:
-            body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
-            parts.append(f"INSERT DATA {{\n{body}\n}}")
-        if not parts:
-            return
-        update = " ;\n".join(parts)
         try:
             with self._post(
                 self.update_endpoint, update.encode("utf-8"), "application/sparql-update", None, self.timeout
             ) as response:
                 response.read()
-        except QueryError as err:
+        except (QueryError, ParseError) as err:
             raise StoreError(f"the write failed and nothing was stored: {err}") from None
 
     def dump(self, fmt: str, graphs: Sequence[URIRef]) -> bytes:
@@ -258,6 +346,10 @@ class RemoteBackend(Backend):
     def count(self) -> int:
         """Quads in named graphs: kb writes nothing else, and on servers whose default
         graph is the union, counting it too would count every triple twice."""
+        if self.union == "virtuoso":
+            query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            _names, rows = self.select(query, union=False)
+            return sum(int(row["n"].value) for row in rows if not self._foreign(row["g"].value))
         _names, rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
         for row in rows:
             return int(row["n"].value)
@@ -291,8 +383,10 @@ class RemoteBackend(Backend):
                     items = [q.triple for q in itertools.islice(_until(quads, deadline), request.max_rows + 1)]
                 else:
                     result = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
-                    if isinstance(result, ox.QueryBoolean):
-                        body = serialize_boolean(bool(result), request.result_format)
+                    ask = request.form == "ASK" or isinstance(result, ox.QueryBoolean)
+                    answer = _boolean(result) if ask else None
+                    if answer is not None:
+                        body = serialize_boolean(answer, request.result_format)
                         return ("ok", QueryOutcome("ASK", body, 1, False, request.result_format))
                     names = [v.value for v in result.variables]
                     items = [
@@ -317,6 +411,17 @@ class RemoteBackend(Backend):
             return ("ok", QueryOutcome(request.form, body, len(items), truncated, request.result_format))
         body = serialize_select(names, items, request.result_format, truncated=truncated)
         return ("ok", QueryOutcome("SELECT", body, len(items), truncated, request.result_format))
+
+
+def _boolean(result: Any) -> bool | None:
+    """The answer of an ASK, or None for other results. Virtuoso 7 answers ASK with
+    a one-column table (``__ASK_RETVAL`` = 1, or no row for false) in every
+    results format: that is read as the boolean it means."""
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions) and [v.value for v in result.variables] == ["__ASK_RETVAL"]:
+        return any(s["__ASK_RETVAL"] is not None and s["__ASK_RETVAL"].value != "0" for s in result)
+    return None
 
 
 def _until(items: Iterable[Any], deadline: float) -> Iterator[Any]:

