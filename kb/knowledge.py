@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import iris
@@ -23,7 +23,7 @@ from .sparql import check_read_only, keywords, syntax_message, with_prefixes
 from .store import Backend, open_backend
 from .store.convert import plain
 from .validation import ValidationReport, subjects_and_objects, validate_graph
-from .vocab import RDF, SPARQL_PREFIXES
+from .vocab import RDF, SDO, SPARQL_PREFIXES
 
 __all__ = ["KnowledgeBase", "default_location"]
 
@@ -271,6 +271,26 @@ class KnowledgeBase:
 
         return upgrade(self.backend)
 
+    def removal(self, iri: str) -> dict[str, Any] | None:
+        """Why a node that is no longer stored is gone: its last archived version (the
+        record of its removal or replacement) and, for a replaced claim, its successor
+        (a live claim of the same graph with the same text). ``None`` if it never was."""
+        found = [v for v in self.history.versions(iri) if v.iri != iri]
+        if not found:
+            return None
+        last = found[-1]
+        successor = None
+        graph = URIRef(last.graph)
+        if self.backend.has_graph(graph):
+            texts = [t[2] for t in self.history.content(last.iri) if t[0].value == iri and t[1].value == str(SDO.text)]
+            for text in texts:
+                rows = self.select(
+                    "SELECT ?g ?text ?c WHERE { GRAPH ?g { ?c a schema:Claim ; schema:text ?text } } LIMIT 1",
+                    {"g": graph, "text": Literal(text.value)},
+                )
+                successor = rows[0]["c"] if rows else None
+        return {"version": last, "successor": successor, "versions": found}
+
     def versions(self, iri: str) -> list[Version]:
         """The archived versions of a document, graph or claim, oldest first."""
         return self.history.versions(iri)
@@ -392,11 +412,11 @@ class KnowledgeBase:
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
         return self.backend.ask(SPARQL_PREFIXES + sparql, bindings)
 
-    def update(self, sparql: str) -> IngestResult:
+    def update(self, sparql: str, *, agent: str | None = None, reason: str | None = None) -> IngestResult:
         """Run a SPARQL Update through SHACL validation, atomically (see kb.update)."""
         from .update import apply_update
 
-        return apply_update(self, sparql)
+        return apply_update(self, sparql, agent=agent, reason=reason)
 
     # -- export and statistics --------------------------------------------------
     def content_graphs(self) -> list[URIRef]:

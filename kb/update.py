@@ -195,7 +195,9 @@ def _copy(backend: Backend, plan: UpdatePlan) -> tuple[ox.Store, list[URIRef]]:
     return copy, graphs
 
 
-def apply_update(kb: "KnowledgeBase", sparql: str) -> IngestResult:
+def apply_update(
+    kb: "KnowledgeBase", sparql: str, *, agent: str | None = None, reason: str | None = None
+) -> IngestResult:
     """Run ``sparql`` (a SPARQL 1.1 Update) on a copy, validate, and write the changed graphs.
 
     Raises :class:`~kb.errors.ReadOnlyError` (LOAD, SERVICE, writes to the
@@ -222,7 +224,7 @@ def apply_update(kb: "KnowledgeBase", sparql: str) -> IngestResult:
             new.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
         contents[graph] = new
     source = InputMeta("SPARQL Update", iris.sha256_hex(sparql), "application/sparql-update")
-    return write_graphs(kb, contents, source, skolemize=True, action="updated")
+    return write_graphs(kb, contents, source, skolemize=True, action="updated", agent=agent, reason=reason)
 
 
 def write_graphs(

@@ -159,3 +159,42 @@ def test_a_store_of_the_old_layout_is_upgraded_when_opened(tmp_path):
         assert kb.validate().conforms
         assert kb.upgrade() == 0
     assert kb_cli(path, "upgrade").out == "store layout is current (0 graphs upgraded)\n"
+
+
+@pytest.fixture
+def web(tmp_path):
+    from web.app import build_app
+
+    knowledge = KnowledgeBase(tmp_path / "store")
+    app = build_app({"KB": knowledge, "KB_WRITE_TOKEN": "s3cret", "TESTING": True, "SECRET_KEY": "t"})
+    yield app.test_client(), knowledge
+    knowledge.close()
+
+
+def test_a_graph_store_delete_leaves_a_410_page_and_the_lists_drop_the_claim_at_once(web):
+    client, knowledge = web
+    result = knowledge.ingest_record(small_record(), name="bridge.json")
+    (graph,) = result.graphs
+    claims = [r["c"] for r in knowledge.select("SELECT ?c WHERE { ?c a schema:Claim } ORDER BY ?c")]
+    listed = client.get("/claims.json").get_json()
+    assert sorted(c["iri"] for c in listed["items"]) == claims
+    path = "/" + claims[0].split("/claimkb/", 1)[1]
+    assert client.get(path).status_code == 200
+
+    response = client.delete(f"/rdf-graphs/service?graph={graph}&reason=wrong+article",
+                             headers={"Authorization": "Bearer s3cret"})
+    assert response.status_code == 204
+    assert client.get("/claims.json").get_json()["items"] == []
+    page = client.get(path)
+    assert page.status_code == 410
+    text = page.get_data(as_text=True)
+    assert "removed" in text and "wrong article" in text
+    (version,) = knowledge.versions(claims[0])
+    assert version.action == "removed" and version.reason == "wrong article" and version.agent == "web"
+    assert version.iri.split("/claimkb/", 1)[1] in text
+    gone = client.get(path + ".json")
+    assert gone.status_code == 410
+    assert gone.get_json()["removal"]["version"] == version.iri
+    archived = client.get("/" + version.iri.split("/claimkb/", 1)[1])
+    assert archived.status_code == 200 and "the bridge will reopen in May" in archived.get_data(as_text=True)
+    assert client.get("/id/claim/never-was").status_code == 404

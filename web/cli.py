@@ -37,7 +37,6 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kb.browse import refresh_index
     from kb.store import is_remote
 
     from . import create_app
@@ -55,8 +54,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(config)
     knowledge = app.extensions["kb"]
     if args.demo:
-        result = knowledge.ingest_files(demo_files())
-        refresh_index(knowledge)
+        result = knowledge.ingest_files(demo_files())  # each write keeps the browse index in step
         print(f"kb: demo data: {result.summary()}", file=sys.stderr)
     url = f"http://{args.host if ':' not in args.host else '[' + args.host + ']'}:{args.port}/"
     local = not is_remote(args.store)

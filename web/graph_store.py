@@ -18,7 +18,7 @@ from kb import graphstore
 from kb.formats import RDF_FORMATS
 
 from .app import get_kb
-from .security import require_writer
+from .security import require_writer, writer_agent
 
 bp = Blueprint("graph_store", __name__)
 
@@ -66,6 +66,13 @@ def _body() -> bytes:
     return data
 
 
+def _who() -> dict[str, str | None]:
+    """Who asks and why, for the provenance and the archived versions: the write token's
+    name (``KB_TOKEN_NAME``, else "web"), and an optional ``X-KB-Reason`` header or ``?reason=``."""
+    reason = request.headers.get("X-KB-Reason") or request.args.get("reason") or None
+    return {"agent": writer_agent(), "reason": reason}
+
+
 def _written(result: Any, graph: URIRef | None) -> Response:
     status = 201 if graph is not None and result.graphs.get(graph) == "added" else 204
     response = Response(status=status)
@@ -96,7 +103,7 @@ def replace() -> Response:
     graph = _target()
     if graph is None:
         abort(405, "PUT to the default graph would replace the whole knowledge base; PUT to ?graph=IRI")
-    result = graphstore.put(get_kb(), graph, _body(), _content_type())
+    result = graphstore.put(get_kb(), graph, _body(), _content_type(), **_who())
     return _written(result, graph)
 
 
@@ -104,7 +111,7 @@ def replace() -> Response:
 @require_writer
 def merge() -> Response:
     graph = _target()
-    result = graphstore.post(get_kb(), graph, _body(), _content_type())
+    result = graphstore.post(get_kb(), graph, _body(), _content_type(), agent=_who()["agent"])
     return _written(result, graph)
 
 
@@ -114,5 +121,5 @@ def remove() -> Response:
     graph = _target()
     if graph is None:
         abort(405, "DELETE of the default graph would empty the whole knowledge base; DELETE ?graph=IRI")
-    graphstore.delete(get_kb(), graph)
+    graphstore.delete(get_kb(), graph, **_who())
     return Response(status=204)

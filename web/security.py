@@ -273,3 +273,9 @@ def register(app: Any) -> None:
     def internal_error(err: Exception) -> Response:
         log.exception("internal error on %s %s", request.method, request.path)
         return error_response(500, "something went wrong on our side; the error was logged")
+
+
+def writer_agent() -> str:
+    """Who a web write is recorded as, in the provenance and on archived versions: the
+    write token's name (``KB_TOKEN_NAME``), else "web"."""
+    return str(current_app.config.get("TOKEN_NAME") or "web")

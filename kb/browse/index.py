@@ -2,11 +2,15 @@
 
 Why: the claims list sorts, filters, counts and full-text searches 100k claims
 per page view. Oxigraph answers selective patterns in microseconds, but
-``ORDER BY`` over every claim, ``GROUP BY`` for six facets and ``CONTAINS`` on
+``ORDER BY`` over every claim, ``GROUP BY`` for nine facets and ``CONTAINS`` on
 lower-cased text all scan the whole knowledge base on every request. The
 index is a derived cache, never the source of truth: each row is rebuilt from
 SPARQL over the store, per named graph, whenever that graph's ingest
-provenance changes (see :meth:`BrowseIndex.sync`). Deleting the file is safe.
+provenance changes, or the canonical entity triples it shows (names, roles) do
+(see :meth:`BrowseIndex.sync`). Deleting the file is safe.
+
+What it holds is described in one place each: the facets in :data:`FACETS`,
+the searched fields in :data:`SEARCH_FIELDS`.
 
 The file lives in the store folder (``browse-index.sqlite3``), so it moves and
 is backed up with the store; a remote store gets one in the temp folder.

@@ -107,8 +107,9 @@ def plan(text: str, date: datetime.date | None) -> Plan:
                 chosen.add(i - 1)
         elif chunk.rstrip().endswith(":") or EVENT_WORDS.search(chunk):
             chosen.add(i)
-        elif PARA_WORD.search(chunk):
-            light.add(i)
+        elif any(m.group(0)[0].islower() or m.start() == 0 or m.group(0) == "According"
+                 for m in PARA_WORD.finditer(chunk)):
+            light.add(i)  # a capitalized "States" or "Post" is a name, not a verb
     light -= chosen
     selected = sorted(chosen | light)
     return Plan(text, date, pars, quotes, sentences, selected, turns, light, source)

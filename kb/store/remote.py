@@ -40,7 +40,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
@@ -52,6 +51,7 @@ from ..sparql import _TOKEN
 from ..vocab import PREFIXES
 from .base import Backend, Quad, Row
 from .convert import from_ox, quad_to_ox, to_ox
+from .virtuoso import INSERT_MAX as _VIRTUOSO_INSERT_MAX, STAGING, staged_commit
 
 __all__ = ["RemoteBackend", "inject_values", "UNION_MODES"]
 
@@ -70,12 +70,8 @@ VIRTUOSO_OWN_GRAPHS = (
     "http://www.openlinksw.com/schemas/virtrdf#",
     "http://www.w3.org/ns/ldp#",
     "http://localuriqaserver/",
-    "urn:kb:staging:",  # a large write on its way in (RemoteBackend._staged_commit)
+    STAGING,  # a large write on its way in (kb.store.virtuoso.staged_commit)
 )
-_STAGING = "urn:kb:staging:"
-# Virtuoso compiles INSERT DATA into SQL and refuses past about 4,000 triples
-# ("generated SQL text has exceeded 10000 lines"), slowly well before that.
-_VIRTUOSO_INSERT_MAX = 500
 
 
 def inject_values(query: str, bindings: Mapping[str, Node] | None) -> str:
@@ -267,54 +263,15 @@ class RemoteBackend(Backend):
         add: Sequence[ox.Quad] = (),
     ) -> None:
         if self.union == "virtuoso" and len(add) > _VIRTUOSO_INSERT_MAX:
-            self._staged_commit(drop, clear or {}, add)
+            staged_commit(self, drop, clear or {}, add)
         else:
             super().commit(drop=drop, clear=clear, add=add)
 
     def extend(self, add: Sequence[ox.Quad]) -> None:
         if self.union == "virtuoso" and len(add) > _VIRTUOSO_INSERT_MAX:
-            self._staged_commit((), {}, add)
+            staged_commit(self, (), {}, add)
         else:
             super().extend(add)
-
-    def _staged_commit(
-        self, drop: Sequence[ox.NamedNode], clear: Mapping[ox.NamedNode, Sequence[ox.NamedNode]], add: Sequence[ox.Quad]
-    ) -> None:
-        """A large write on Virtuoso, still all or nothing: each graph's new triples
-        are uploaded (Graph Store Protocol, Virtuoso's fast loader) into a staging
-        graph of their own, and one update request then does the drops and moves
-        them in. A failed upload leaves only staging graphs, which are dropped."""
-        by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
-        for q in add:
-            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
-                raise StoreError("blank nodes are not stored; skolemize them first")
-            if not isinstance(q.graph_name, ox.NamedNode):
-                raise StoreError("kb writes only named graphs")
-            by_graph.setdefault(q.graph_name, []).append(q.triple)
-        token = uuid.uuid4().hex
-        staged = {g: ox.NamedNode(f"{_STAGING}{token}:{i}") for i, g in enumerate(by_graph)}
-        try:
-            for graph, triples in by_graph.items():
-                url = self.graph_store_endpoint + "?" + urllib.parse.urlencode({"graph-uri": staged[graph].value})
-                data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-                with self._post(url, data, _NTRIPLES, None, self.timeout) as response:
-                    response.read()
-            parts = [f"DROP SILENT GRAPH {g}" for g in drop]
-            for graph, subjects in clear.items():
-                for start in range(0, len(subjects), 1000):
-                    values = " ".join(str(s) for s in subjects[start : start + 1000])
-                    parts.append(f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} "
-                                 f"WHERE {{ VALUES ?s {{ {values} }} GRAPH {graph} {{ ?s ?p ?o }} }}")
-            for graph, stage in staged.items():
-                parts += [f"ADD SILENT {stage} TO {graph}", f"DROP SILENT GRAPH {stage}"]
-            self.run_update(" ;\n".join(parts))
-        except (QueryError, ParseError, StoreError) as err:
-            try:
-                self.run_update(" ;\n".join(f"DROP SILENT GRAPH {stage}" for stage in staged.values()))
-            except StoreError:
-                pass  # the first error is the one to report; the staging graphs are not kb's
-            message = str(err).removeprefix("the write failed and nothing was stored: ")
-            raise StoreError(f"the write failed and nothing was stored: {message}") from None
 
     def run_update(self, update: str) -> None:
         """One update request: the SPARQL 1.1 Update spec leaves atomicity to the

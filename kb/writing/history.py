@@ -36,7 +36,7 @@ from ..errors import NotFoundError, StoreError
 from ..vocab import KB, PROV, RDF, SDO, SPARQL_PREFIXES, XSD
 from .changes import OxTriple
 
-__all__ = ["History", "Version", "history_location"]
+__all__ = ["History", "Version", "history_location", "version_turtle"]
 
 
 def _n(term: object) -> ox.NamedNode:
@@ -218,3 +218,10 @@ class History:
     def store(self) -> ox.Store | None:
         """The history store itself (for ``kb query --history`` and ``kb export --history``)."""
         return self._open(create=False)
+
+
+def version_turtle(triples: Sequence[OxTriple]) -> str:
+    """An archived version's triples as Turtle, for its page."""
+    from ..vocab import PREFIXES
+
+    return ox.serialize((ox.Triple(*t) for t in triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")

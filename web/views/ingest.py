@@ -13,13 +13,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 import kb
-from kb import browse
 from kb.browse.preview import RecordCheck, check_record
-from kb.formats import SUFFIXES
 from kb.record import CLAIM_KINDS, SPEAKER_TYPES
 
 from ..app import get_kb
-from ..security import require_writer, wants_json
+from ..security import require_writer, wants_json, writer_agent
 from ..urls import resource_url
 
 bp = Blueprint("ingest", __name__)
@@ -42,7 +40,6 @@ def _rejected(err: kb.KBError, **context: Any) -> tuple[str, int]:
 
 
 def _saved(result: Any) -> Any:
-    browse.refresh_index(get_kb())
     target = resource_url(str(result.documents[0])) if result.documents else url_for("claims.claims")
     return render_template("ingest_done.html", result=result, target=target)
 
@@ -183,7 +180,7 @@ def save() -> Any:
     record, _order = _corrected(_posted_record(), request.form)
     record.pop("file", None)
     try:
-        result = get_kb().ingest_record(record, name="web-ingest.json")
+        result = get_kb().ingest_record(record, name="web-ingest.json", agent=writer_agent())
     except kb.KBError as err:
         return _rejected(err, record=record, record_json=json.dumps(record, ensure_ascii=False))
     return _saved(result)
@@ -196,19 +193,12 @@ def upload() -> Any:
     if file is None or not file.filename:
         abort(400, "choose a file to upload")
     name = file.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    kind = request.form.get("format") or SUFFIXES.get(suffix)
-    if kind is None:
-        abort(415, f"cannot tell the format of {name!r}: use .json (claim record), .ttl, .trig, .nt, .nq, "
-                   ".jsonld or .rdf, or pick a format")
     data = file.read()
     knowledge = get_kb()
     try:
-        if kind == "article":
-            abort(400, "to ingest an article's text, use the article form above (it previews the claims first)")
         # Recognized by content as `kb ingest` does: claim records, RDF, ClaimReview (one review, an
         # array, an @graph feed or JSON Lines) and ClaimsKG dumps (kb.formats.recognize).
-        result = knowledge.ingest_bytes(data, name, fmt=request.form.get("format") or None)
+        result = knowledge.ingest_bytes(data, name, fmt=request.form.get("format") or None, agent=writer_agent())
     except kb.KBError as err:
         return _rejected(err)
     current_app.logger.info("ingested %s: %s", name, result.summary())

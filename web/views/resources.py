@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
+import kb
 from kb import browse
+from kb.writing.history import version_turtle
 from kb.formats import RDF_FORMATS
 from kb import iris
 
 from ..app import get_kb
 from ..charts import chain_boxes, month_bars
+from ..security import wants_json
 from ..urls import RDF_SUFFIXES
 
 bp = Blueprint("resources", __name__)
@@ -32,7 +35,10 @@ def resource(path: str) -> object:
     path, fmt = _negotiate(path)
     iri = iris.base() + path  # the deployment's own base (KB_BASE_IRI): its IRIs resolve here
     knowledge = get_kb()
-    kind = browse.page_kind(knowledge, iri)  # 404 (NotFoundError) for unknown IRIs
+    try:
+        kind = browse.page_kind(knowledge, iri)
+    except kb.NotFoundError:
+        return _gone_or_version(knowledge, iri, path)  # 404 for IRIs that never were
     if fmt:
         body = browse.describe_rdf(knowledge, iri, fmt)
         response = Response(body, mimetype=RDF_FORMATS[fmt][0])
@@ -58,6 +64,30 @@ def resource(path: str) -> object:
     response = Response(html, mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _gone_or_version(knowledge: kb.KnowledgeBase, iri: str, path: str) -> object:
+    """Nothing is hard-deleted: an archived version has a page of its own, and a removed
+    or replaced node answers 410 Gone with the record of its removal."""
+    json_asked = path.endswith(".json") or wants_json()
+    if path.endswith(".json"):
+        iri = iri[: -len(".json")]
+    versions = knowledge.versions(iri)
+    version = next((v for v in versions if v.iri == iri), None)
+    if version is not None:
+        triples = knowledge.history.content(iri)
+        if json_asked:
+            return jsonify({**version.as_dict(), "triples": len(triples)})
+        return render_template("version.html", v=version, turtle=version_turtle(triples))
+    gone = knowledge.removal(iri)
+    if gone is None:
+        raise kb.NotFoundError(f"nothing is stored, or was ever stored, at {iri}")
+    last = gone["version"]
+    if json_asked:
+        body = {"iri": iri, "gone": True, "removal": last.as_dict(), "successor": gone["successor"],
+                "versions": [v.as_dict() for v in gone["versions"]]}
+        return jsonify(body), 410
+    return render_template("gone.html", iri=iri, v=last, successor=gone["successor"]), 410
 
 
 @bp.get("/id/")

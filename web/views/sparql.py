@@ -15,7 +15,7 @@ from kb.formats import RDF_FORMATS
 from kb.sparql import with_using
 
 from ..app import get_kb
-from ..security import is_authenticated, writes_enabled
+from ..security import is_authenticated, writer_agent, writes_enabled
 
 bp = Blueprint("sparql", __name__)
 
@@ -216,10 +216,9 @@ def _update(updates: list[str], params: dict[str, list[str]]) -> Any:
     text = f"BASE <{request.base_url}>\n" + text
     knowledge = get_kb()
     try:
-        result = knowledge.update(text)
+        result = knowledge.update(text, agent=writer_agent())
     except ImportError:
         abort(501, "SPARQL Update is not available in this version of kb")
-    browse.refresh_index(knowledge, force=True)
     return jsonify({"status": "ok", "summary": result.summary(), "triples": result.triples,
                     "graphs": {str(g): s for g, s in result.graphs.items()}})
 
