@@ -165,3 +165,23 @@ def test_a_big_input_is_not_held_to_the_web_upload_limit(tmp_path: Path) -> None
         assert run.code == 0, run.err
     finally:
         server.stop()
+
+
+def test_the_web_write_token_does_not_open_the_command_api(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert kb_cli(store, "init").code == 0
+    os.environ["KB_WRITE_TOKEN"] = "web-token"
+    try:
+        server = Served(store, "--token", "web-token")
+    finally:
+        del os.environ["KB_WRITE_TOKEN"]
+    try:
+        request = urllib.request.Request(server.url + "/api/cli/ingest", data=b"args=%7B%7D", method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                  "Authorization": "Bearer web-token"})
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(request, timeout=30)
+        assert err.value.code == 401
+        assert kb_cli(store, "ingest", str(DEMO / "01_flood_barrier.json")).code == 0  # the secret still works
+    finally:
+        server.stop()

@@ -153,6 +153,22 @@ def test_bad_export_parameters_are_400(client: Any, query: str) -> None:
     assert r.status_code == 400, r.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["/id/graph/x%22y", "/id/graph/%3Cscript%3E", "/id/claim/a%00b", "/id/person/x%5Cy.ttl"])
+def test_iris_no_store_could_hold_are_404(client: Any, path: str) -> None:
+    r = client.get(path, headers={"Accept": "application/json"})
+    assert r.status_code == 404, r.get_data(as_text=True)
+
+
+def test_an_update_with_a_nul_is_refused(fresh_web: Any) -> None:
+    app, _ = fresh_web
+    client = app.test_client()
+    update = INSERT.replace('"X"', '"X\\u0000"')
+    r = client.post("/sparql", data=update, content_type="application/sparql-update",
+                    headers={"Authorization": f"Bearer {WRITE_TOKEN}"})
+    assert r.status_code == 400 and "control character" in r.get_json()["error"]
+    assert boolean(client, ASK_X) is False
+
+
 # -- deep or oversized JSON -----------------------------------------------------------------
 def test_deep_json_is_one_clear_line_from_kb_ingest(tmp_path: Path) -> None:
     deep = tmp_path / "deep.json"

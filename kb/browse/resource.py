@@ -53,6 +53,8 @@ def short_iri(iri: str) -> str:
 
 def page_kind(kb: Any, iri: str) -> str:
     """``claim``, ``document``, ``entity``, ``graph`` or ``resource``; raises NotFoundError if unknown."""
+    if not _safe(iri):  # '"', '<', '\\', NUL...: no IRI kb mints, and not one the store could even look up
+        raise NotFoundError(f"{iri} is not an IRI this knowledge base mints")
     if _is_graph(kb, iri):
         return "graph"
     types = {r["type"] for r in kb.select(_TYPES, {"s": URIRef(iri)})}

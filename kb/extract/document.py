@@ -19,7 +19,7 @@ from kb.extract.claims import Claim, Cue, Speaker
 from kb.extract.context import Context, read_context
 from kb.extract.entities import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Registry
 from kb.extract.lexicon import CUE_WORD, MEDIA, VENUES
-from kb.extract.paraphrase import PARA_WORD, find_paraphrases
+from kb.extract.paraphrase import find_paraphrases, reports
 from kb.extract.quotes import DOUBLE_MARKS, Quote, find_quotes, normalize_marks
 from kb.extract.segment import Sentence, split_sentences
 from kb.extract.syntax import Parsed
@@ -107,9 +107,8 @@ def plan(text: str, date: datetime.date | None) -> Plan:
                 chosen.add(i - 1)
         elif chunk.rstrip().endswith(":") or EVENT_WORDS.search(chunk):
             chosen.add(i)
-        elif any(m.group(0)[0].islower() or m.start() == 0 or m.group(0) == "According"
-                 for m in PARA_WORD.finditer(chunk)):
-            light.add(i)  # a capitalized "States" or "Post" is a name, not a verb
+        elif reports(chunk):
+            light.add(i)
     light -= chosen
     selected = sorted(chosen | light)
     return Plan(text, date, pars, quotes, sentences, selected, turns, light, source)

@@ -23,7 +23,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from kb.extract.claims import Claim, Cue, Speaker
-from kb.extract.lexicon import CUE_LEMMAS, lemma_of
+from kb.extract.lexicon import CUE_LEMMAS, IRREGULAR, lemma_of
 from kb.extract.syntax import Parsed, is_verb, subject_of, subtree_tokens
 
 if TYPE_CHECKING:
@@ -82,6 +82,35 @@ PARA_WORD = re.compile(r"\b(?:according to|" + "|".join(sorted(
        "found", "shown", "showed", "taught", "understood", "spoke", "spoken", "backed", "ordered"},
     key=len, reverse=True)) + r")\b", re.IGNORECASE)
 Resolve = Callable[[Parsed, "Token"], Speaker]
+# Words before a reporting word that make it a verb ("she plans", "would support").
+VERB_LEFT = frozenset("""
+he she they it we i you who that which to will would could should may might must can
+also not never often repeatedly has have had did does do n't has already still
+""".split())
+PREVIOUS_WORD = re.compile(r"([\w’']+)\W*$")
+
+
+def reports(chunk: str) -> bool:
+    """True when a sentence may hold reported speech, judged from its words alone.
+
+    Many reporting words are also nouns ("plans", "support", "the States"): their
+    base and -s forms count only after a subject or an auxiliary ("she plans", "would
+    support", "Trump says"); past and -ing forms, "said" and "according to" always count.
+    """
+    for m in PARA_WORD.finditer(chunk):
+        word = m.group(0)
+        low = word.lower()
+        if word[0].isupper() and m.start() > 0 and low != "according":
+            continue  # "the United States", "The Post"
+        if low.startswith("according") or low.endswith(("ed", "ing")) or low in IRREGULAR:
+            return True
+        prev = PREVIOUS_WORD.search(chunk, 0, m.start())
+        if prev is None:
+            continue
+        left = prev.group(1)
+        if left.lower() in VERB_LEFT or (left[0].isupper() and low.endswith("s")):
+            return True
+    return False
 
 
 def _trim(toks: list["Token"]) -> list["Token"]:

@@ -145,10 +145,11 @@ def ingest_paths(
         from ..formats import INPUT_KINDS, canonical_format
 
         fmt if fmt in INPUT_KINDS else canonical_format(fmt)  # a wrong --format fails the call, before any file
-    items: list[tuple[str, InputFile | KBError]] = []
+    items: list[tuple[str, InputFile | KBError | str]] = []
     for path in paths:
         try:
-            items.append((str(path), read_input(path, fmt)))
+            dump = _dump_kind(path, fmt)
+            items.append((str(path), dump if dump and not atomic else read_input(path, fmt)))
         except KBError as err:
             if atomic:
                 raise
@@ -160,6 +161,13 @@ def ingest_paths(
         try:
             if isinstance(item, KBError):
                 raise item
+            if isinstance(item, str):  # a large dump, streamed in batches (kb.writing.dumps)
+                from .dumps import ingest_dump
+
+                result = ingest_dump(kb, name, item, agent=agent, reason=reason)
+                report.merge(result)
+                report.inputs.append(InputOutcome(name, "written" if result.changed else "unchanged", result))
+                continue
             extracted = records.get(item.name) if item.kind == "article" else None
             if isinstance(extracted, KBError):
                 raise extracted
@@ -182,6 +190,24 @@ def ingest_paths(
             InputOutcome(name, "written" if result.changed else "unchanged", result) for name, _ in items
         ]
     return report
+
+
+def _dump_kind(path: str | os.PathLike[str], fmt: str | None) -> str | None:
+    """The RDF format of a file large enough to be streamed, else None. A dump whose
+    first megabyte says it is a ClaimsKG export goes to the ClaimsKG importer instead."""
+    from ..formats import _kind
+    from .dumps import streams
+
+    kind = _kind(os.fspath(path), fmt)
+    if not streams(path, kind):
+        return None
+    with open(path, "rb") as f:
+        head = f.read(1 << 20).decode("utf-8", "ignore")
+    from ..formats import BY_CONTENT
+
+    if any(kind in kinds and test(head) for kinds, test, _to in BY_CONTENT):
+        return None
+    return kind
 
 
 def ingest_bytes(

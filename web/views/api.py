@@ -9,6 +9,7 @@ and answers with the command's stdout, stderr and exit code.
 from __future__ import annotations
 
 import argparse
+import hmac
 import json
 import os
 import sys
@@ -16,13 +17,13 @@ import tempfile
 import threading
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from kb import browse, service
 from kb.cli import build_parser, run
 
 from ..app import get_kb
-from ..security import bearer_token, token_ok, writes_enabled
+from ..security import bearer_token, writes_enabled
 
 bp = Blueprint("api", __name__)
 
@@ -45,7 +46,11 @@ def cli(command: str) -> Response:
         abort(404, f"`kb {command}` is not run through the server")
     if not writes_enabled():
         abort(403, "this server is read-only (started with --read-only); stop it to write to the store")
-    if not token_ok(bearer_token()):  # a bearer token only: no browser session can reach this
+    secret = current_app.config.get("KB_SERVICE_SECRET") or ""
+    given = bearer_token() or ""
+    # The store's secret only (not the web write token): whoever can read it owns the store folder
+    # and could run the command locally anyway (--cluster, --metadata FILE...). No browser session.
+    if not secret or not hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8")):
         abort(401, "send the store's secret (server.secret) as an 'Authorization: Bearer' header")
     # The store's owner ingesting through the server: no upload limit, as for a local run.
     request.max_content_length = sys.maxsize  # (None would mean: the app's MAX_CONTENT_LENGTH)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import MethodNotAllowed
 
 import kb
 from kb import browse
-from kb.formats import RDF_FORMATS
+from kb.formats import RDF_FORMATS, check_storable
 from kb.sparql import with_using
 
 from ..app import get_kb
@@ -211,6 +211,7 @@ def _update(updates: list[str], params: dict[str, list[str]]) -> Any:
         abort(403, "SPARQL Update is disabled on this server (set KB_WRITE_TOKEN to enable writes)")
     if not is_authenticated():
         abort(401, "SPARQL Update needs the write token as an 'Authorization: Bearer' header")
+    check_storable(updates[0], "the update")  # what an RDF/XML export could not carry is refused here too
     text = with_using(updates[0], params.get("using-graph-uri", []), params.get("using-named-graph-uri", []))
     # Relative IRIs resolve against the endpoint, as in queries (a BASE of the update's own comes later and wins).
     text = f"BASE <{request.base_url}>\n" + text
