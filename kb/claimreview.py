@@ -469,7 +469,7 @@ def review_feed(kb: "KnowledgeBase", speaker: str | URIRef | None = None) -> lis
 
 def feed_json(kb: "KnowledgeBase", speaker: str | URIRef | None = None) -> bytes:
     """:func:`review_feed` as a JSON array: ``kb export --format claimreview`` and the web feeds."""
-    return json.dumps(review_feed(kb, speaker), ensure_ascii=False, indent=1).encode("utf-8")
+    return (json.dumps(review_feed(kb, speaker), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _verdict_name(verdict: str | None) -> str | None:

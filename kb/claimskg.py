@@ -313,7 +313,8 @@ def claimskg_changes(data: bytes | str, fmt: str = "turtle", *, name: str = "cla
         reviews = reviews_from_rdf(raw, fmt, name=name)
         media = media_type(canonical_format(fmt))
     meta = InputMeta(name, iris.sha256_hex(raw), media)
-    changes, shared = [], {}
+    changes: list[Change] = []
+    shared: dict[Node, Graph] = {}
     for review, graph in reviews:
         own, nodes = _partition(review, graph)
         claims = len(set(own.subjects(RDF.type, SDO.Claim)))
@@ -332,7 +333,8 @@ def _partition(review: URIRef, graph: Graph) -> tuple[Graph, dict[Node, Graph]]:
     each node that other reviews may name too (ratings, organizations, authors, languages)."""
     own_nodes = {review, *graph.objects(review, SDO.itemReviewed)}
     own_nodes |= {m for n in list(own_nodes) for m in graph.objects(n, SDO.mentions)}
-    own, shared = Graph(), {}  # type: ignore[var-annotated]
+    own = Graph()
+    shared: dict[Node, Graph] = {}
     for s, p, o in graph:
         if s in own_nodes:
             own.add((s, p, o))

@@ -100,6 +100,14 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
+def ox_format(fmt: str) -> Any:
+    """The pyoxigraph ``RdfFormat`` of a format of :data:`RDF_FORMATS`, derived from its media
+    type, so that this one table serves the store, the sandbox and the parsers too."""
+    import pyoxigraph as ox
+
+    return ox.RdfFormat.from_media_type(RDF_FORMATS[canonical_format(fmt)][0])
+
+
 def canonical_format(name: str) -> str:
     key = name.lower()
     key = FORMAT_ALIASES.get(key, key)

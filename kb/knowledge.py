@@ -500,6 +500,8 @@ def _refresh_derived(kb: "KnowledgeBase") -> Callable[[IngestResult], None]:
             return
         from .browse.store import refresh_index
 
-        refresh_index(knowledge, force=True)
+        # Every write records new provenance for the graphs it changed (SPARQL Update and
+        # removals too, through the one pipeline), so the incremental sync sees them all.
+        refresh_index(knowledge)
 
     return hook

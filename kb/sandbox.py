@@ -105,7 +105,7 @@ def execute(store: Any, request: QueryRequest) -> QueryOutcome:
     truncated = len(triples) > request.max_rows
     triples = triples[: request.max_rows]
     fmt = _rdf_formats()[request.result_format]
-    body = ox.serialize(triples, format=fmt, prefixes=_PREFIXES)
+    body = ox.serialize(triples, format=fmt, prefixes=_PREFIXES) or b""
     return QueryOutcome(request.form, body, len(triples), truncated, request.result_format)
 
 
@@ -250,14 +250,13 @@ class QueryPool:
         self.size = size or default_workers()
         self._idle: list[_Worker] = []
         self._running = 0
-        self._spawning = 0
         self._closed = False
         self._free = threading.Condition()
         # All workers start now, in the background: a worker takes ~0.5 s to start (seconds on a
         # busy machine), which a cheap query arriving beside heavy ones should not wait for.
         self._spawning = self.size
         for _ in range(self.size):
-            threading.Thread(target=self._add_spare, daemon=True).start()
+            threading.Thread(target=self._start_one, daemon=True).start()
 
     def _take(self, deadline: float) -> _Worker | None:
         """A live worker (started if needed), or None if the deadline passed while waiting."""
@@ -278,23 +277,25 @@ class QueryPool:
                 raise
         return worker
 
-    def _add_spare(self) -> None:
+    def _start_one(self) -> None:
         try:
-            spare: _Worker | None = _Worker(self.store_path)
+            started: _Worker | None = _Worker(self.store_path)
         except OSError:
-            spare = None
+            started = None
         with self._free:
             self._spawning -= 1
-            if spare is not None and self._closed:
-                spare.stop()
-            elif spare is not None:
-                self._idle.append(spare)
+            if started is not None and self._closed:
+                started.stop()
+            elif started is not None:
+                self._idle.append(started)
             self._free.notify()  # a waiter takes the new worker, or starts its own if this one failed
 
-    def _give_back(self, worker: _Worker | None) -> None:
+    def _give_back(self, worker: _Worker | None, *, cold: bool = False) -> None:
         with self._free:
             self._running -= 1
-            if worker is not None:
+            if worker is not None and cold:
+                self._idle.insert(0, worker)  # still starting: taken last (idle workers are taken from the end)
+            elif worker is not None:
                 self._idle.append(worker)
             self._free.notify()
 
@@ -307,11 +308,12 @@ class QueryPool:
         worker = self._take(deadline)
         if worker is None:
             return ("timeout", None)
+        cold = False
         try:
             answer = worker.ask(request, deadline - time.monotonic())
             if answer is None:
                 worker.stop()  # the only way to stop a query inside Oxigraph
-                worker = _Worker(self.store_path)  # its replacement warms up while we answer
+                worker, cold = _Worker(self.store_path), True  # its replacement warms up while we answer
                 return ("timeout", None)
             return answer
         except (EOFError, OSError, pickle.UnpicklingError) as err:
@@ -319,7 +321,7 @@ class QueryPool:
             worker = None
             return ("error", f"the query worker failed: {err}")
         finally:
-            self._give_back(worker)
+            self._give_back(worker, cold=cold)
 
     def close(self) -> None:
         with self._free:

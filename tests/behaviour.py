@@ -27,7 +27,7 @@ import pytest
 
 __all__ = [
     "BACKENDS", "oxigraph_server", "kb_location", "make_kb", "free_port", "oxigraph_binary",
-    "start_oxigraph", "small_record", "OTHER_RECORD", "virtuoso_server", "start_virtuoso", "limitation",
+    "start_oxigraph", "small_record", "OTHER_RECORD", "start_virtuoso", "limitation", "VirtuosoServer",
 ]
 
 BACKENDS = ["embedded", "oxigraph-server", "virtuoso"]
@@ -141,8 +141,8 @@ TransactionFile = {d}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 ServerThreads = 8
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 12000
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
 CheckpointInterval = 0
 DirsAllowed = {d}
 
@@ -238,12 +238,6 @@ def start_virtuoso(location: Path) -> VirtuosoServer:
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
     return VirtuosoServer(process, url)
 
-
-@pytest.fixture(scope="session")
-def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
-    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -70,3 +70,14 @@ def fresh_web(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
     knowledge.ingest_files(_demo_files())
     yield _app(knowledge), knowledge
     knowledge.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One Virtuoso (tests/behaviour.py starts it) for the whole session: here, not in behaviour.py,
+    because every module that star-imports a fixture gets a session of its own (and a server of its own)."""
+    from behaviour import start_virtuoso
+
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()

@@ -196,6 +196,9 @@ def test_kb_export_claimreview_refuses_a_document(tmp_path):
     run = kb_cli(tmp_path / "store", "export", "--format", "claimreview", "--document", "x")
     assert (run.code, run.err) == (
         1, "kb: error: --format claimreview exports every review; --document and provenance need an RDF format\n")
+    unknown = kb_cli(tmp_path / "store", "export", "--format", "google")
+    assert (unknown.code, unknown.err) == (
+        1, "kb: error: unknown export format 'google' (use one of: turtle, trig, nt, nquads, jsonld, xml, claimreview)\n")
 
 
 def test_the_feed_of_one_speaker(make_kb):

@@ -31,40 +31,40 @@ def corpus() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
+def dask_client() -> Iterator[Any]:
     with extraction_cluster(workers=2) as c:
         yield c
 
 
-def test_two_workers_give_the_single_process_records_in_order(client):
+def test_two_workers_give_the_single_process_records_in_order(dask_client):
     paths = corpus()
     single = extract_files(paths)
     seen: list[int] = []
-    got = list(extract_on_cluster(client, paths, chunk=2, progress=seen.append))
+    got = list(extract_on_cluster(dask_client, paths, chunk=2, progress=seen.append))
     assert [name for name, _ in got] == paths
     assert [record for _, record in got] == single
     assert sum(seen) == len(paths) and len(seen) == 3  # three chunks of two
-    assert len(client.scheduler_info()["workers"]) == 2
+    assert len(dask_client.scheduler_info()["workers"]) == 2
     assert sum(len(r["claims"]) for r in single) > 20
 
 
-def test_the_model_is_loaded_once_per_worker(client):
+def test_the_model_is_loaded_once_per_worker(dask_client):
     def model_id() -> tuple[int, int]:
         from kb.extract import pipeline
 
         assert pipeline._nlp is not None  # loaded by the LoadModel plugin when the worker started
         return os.getpid(), id(pipeline._nlp)
 
-    first = client.run(model_id)
-    list(extract_on_cluster(client, EXAMPLES, chunk=1))
-    assert client.run(model_id) == first
+    first = dask_client.run(model_id)
+    list(extract_on_cluster(dask_client, EXAMPLES, chunk=1))
+    assert dask_client.run(model_id) == first
     assert len({pid for pid, _ in first.values()}) == 2
 
 
-def test_one_bad_file_costs_only_itself(client, tmp_path):
+def test_one_bad_file_costs_only_itself(dask_client, tmp_path):
     missing = str(tmp_path / "missing.txt")
     paths = [EXAMPLES[0], NOT_UTF8, EXAMPLES[1], missing, EXAMPLES[2]]
-    got = dict(extract_on_cluster(client, paths, chunk=5))
+    got = dict(extract_on_cluster(dask_client, paths, chunk=5))
     assert list(got) == paths
     good = extract_files(EXAMPLES)
     assert [got[p] for p in EXAMPLES] == good
@@ -115,3 +115,22 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path):
     assert out.returncode != 0
     assert out.stderr.startswith("kb: error: cannot reach the Dask scheduler at tcp://127.0.0.1:")
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_ingest_goes_in_rounds_in_order_and_stores_what_one_process_stores(dask_client, tmp_path, monkeypatch):
+    import argparse
+
+    from kb.extract import cluster
+
+    monkeypatch.setattr(cluster, "WINDOW", 2)
+    paths = [*EXAMPLES, NOT_UTF8]
+    args = argparse.Namespace(date=None, format=None, files=paths)
+    with KnowledgeBase(tmp_path / "two") as b:
+        report = cluster.ingest_with_client(b, dask_client, paths, args, None)
+        assert [(Path(i.name).name, i.status) for i in report.inputs] == [
+            ("001_harbour.txt", "written"), ("002_school.txt", "written"), ("003_river.txt", "written"),
+            ("004_not_utf8.txt", "refused")]
+        with KnowledgeBase(tmp_path / "one") as a:
+            single = a.ingest_files(paths)
+            assert report.totals() == single.totals()
+            assert a.stats() == b.stats()

@@ -175,7 +175,7 @@ def test_one_bad_file_never_costs_the_others(store, tmp_path):
     err = run.err.splitlines()
     assert len(err) == 2
     assert err[0].startswith("kb: error: bad.ttl: rejected, nothing was written: ") and "SHACL violation" in err[0]
-    assert err[1].startswith(f"kb: error: {tmp_path / 'broken.ttl'}: malformed turtle")
+    assert err[1].startswith("kb: error: broken.ttl: malformed turtle")
     assert run.out.splitlines() == [
         "written good.ttl: 1 graph added; 4 triples, 0 claims written",
         "3 inputs: 1 written, 0 unchanged, 2 refused; 4 triples, 0 claims written",

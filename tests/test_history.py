@@ -88,6 +88,10 @@ def test_remove_history_and_restore_through_the_cli(tmp_path):
             (version, "removed", "retracted by the outlet", str(doc))
         ]
         assert listed[0]["agent"].startswith("kb ") and " remove " in listed[0]["agent"]
+    # The documented convention: the history is a store of its own, and kb's reading commands query it.
+    archive = kb_cli(store / "history", "query", "--format", "csv",
+                     "SELECT ?v ?action WHERE { ?v a kb:Version ; kb:action ?action }")
+    assert archive.out.split() == ["v,action", f"{version},removed"]
     table = kb_cli(store, "history", str(doc)).out.splitlines()
     assert table[0].split() == ["archived", "action", "by", "reason", "triples", "version"]
 

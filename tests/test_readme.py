@@ -1,5 +1,7 @@
 """The README runs as written: every command in it is run here, in order, by a shell, on a
-store made from the seed (../shared/seed, required: the test fails without it)."""
+store made from the seed (../shared/seed, required: the test fails without it). The two
+exceptions run elsewhere: `bash scripts/setup.sh` built the environment these tests run in,
+and the test command is the one CI runs (checked below)."""
 
 from __future__ import annotations
 

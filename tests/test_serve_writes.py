@@ -170,11 +170,7 @@ def test_a_big_input_is_not_held_to_the_web_upload_limit(tmp_path: Path) -> None
 def test_the_web_write_token_does_not_open_the_command_api(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert kb_cli(store, "init").code == 0
-    os.environ["KB_WRITE_TOKEN"] = "web-token"
-    try:
-        server = Served(store, "--token", "web-token")
-    finally:
-        del os.environ["KB_WRITE_TOKEN"]
+    server = Served(store, "--token", "web-token")
     try:
         request = urllib.request.Request(server.url + "/api/cli/ingest", data=b"args=%7B%7D", method="POST",
                                          headers={"Content-Type": "application/x-www-form-urlencoded",

@@ -178,7 +178,9 @@ def test_linked_data_negotiation(client: Any) -> None:
     html = client.get("/id/claim/a130b28856380422", headers={"Accept": "text/html,*/*;q=0.8"})
     assert html.mimetype == "text/html" and "Accept" in html.headers["Vary"]
     missing = client.get("/id/person/nobody-at-all")
-    assert missing.status_code == 404 and "nothing is known about" in missing.get_data(as_text=True)
+    assert missing.status_code == 404
+    assert "nothing is stored, or was ever stored, at https://w3id.org/claimkb/id/person/nobody-at-all" in \
+        missing.get_data(as_text=True)
     review = text_of(client.get("/id/review/demo-flood-barrier-homes").get_data(as_text=True))
     assert "schema:claimReviewed The flood barrier will protect twelve thousand homes." in review
 

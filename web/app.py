@@ -45,10 +45,10 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     filters.register(app)
 
     from . import graph_store
-    from .views import auth, claims, export, ingest, pages, resources, reviews, sparql, validation
+    from .views import auth, check, claims, export, ingest, pages, resources, reviews, sparql, validation
 
     blueprints = (pages.bp, claims.bp, resources.bp, sparql.bp, export.bp, ingest.bp, validation.bp, auth.bp,
-                  graph_store.bp, reviews.bp)
+                  graph_store.bp, reviews.bp, check.bp)
     for bp in blueprints:
         app.register_blueprint(bp)
     from .views import api  # kb ingest/remove/restore routed to a running server (kb.service)

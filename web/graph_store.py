@@ -66,11 +66,9 @@ def _body() -> bytes:
     return data
 
 
-def _who() -> dict[str, str | None]:
-    """Who asks and why, for the provenance and the archived versions: the write token's
-    name (``KB_TOKEN_NAME``, else "web"), and an optional ``X-KB-Reason`` header or ``?reason=``."""
-    reason = request.headers.get("X-KB-Reason") or request.args.get("reason") or None
-    return {"agent": writer_agent(), "reason": reason}
+def _reason() -> str | None:
+    """Why, for the provenance and the archived versions: an ``X-KB-Reason`` header or ``?reason=``."""
+    return request.headers.get("X-KB-Reason") or request.args.get("reason") or None
 
 
 def _written(result: Any, graph: URIRef | None) -> Response:
@@ -103,7 +101,7 @@ def replace() -> Response:
     graph = _target()
     if graph is None:
         abort(405, "PUT to the default graph would replace the whole knowledge base; PUT to ?graph=IRI")
-    result = graphstore.put(get_kb(), graph, _body(), _content_type(), **_who())
+    result = graphstore.put(get_kb(), graph, _body(), _content_type(), agent=writer_agent(), reason=_reason())
     return _written(result, graph)
 
 
@@ -111,7 +109,7 @@ def replace() -> Response:
 @require_writer
 def merge() -> Response:
     graph = _target()
-    result = graphstore.post(get_kb(), graph, _body(), _content_type(), agent=_who()["agent"])
+    result = graphstore.post(get_kb(), graph, _body(), _content_type(), agent=writer_agent())
     return _written(result, graph)
 
 
@@ -121,5 +119,5 @@ def remove() -> Response:
     graph = _target()
     if graph is None:
         abort(405, "DELETE of the default graph would empty the whole knowledge base; DELETE ?graph=IRI")
-    graphstore.delete(get_kb(), graph, **_who())
+    graphstore.delete(get_kb(), graph, agent=writer_agent(), reason=_reason())
     return Response(status=204)

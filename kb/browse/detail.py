@@ -94,6 +94,7 @@ class ClaimDetail:
     context_cut: tuple[bool, bool] = (False, False)
     chain: list[ChainLink] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
+    fact_checks: list[Any] = field(default_factory=list)  # kb.matching.Match: reviews of similar claims
     same_speaker: list[ClaimSummary] = field(default_factory=list)
 
 
@@ -158,6 +159,9 @@ def claim_detail(kb: Any, iri: str, *, same_speaker: int = 10) -> ClaimDetail:
         d.context_cut = (a > 0, b < len(text))
     d.chain = attribution_chain(d)
     d.reviews = reviews_of(kb, iri)
+    from ..matching import fact_checks  # numpy and the index load only when a claim page is shown
+
+    d.fact_checks = fact_checks(kb, d.text, exclude=[r.iri for r in d.reviews])
     if d.speaker and same_speaker:
         page = list_claims(kb, ClaimFilter(speaker=d.speaker), limit=same_speaker + 1)
         d.same_speaker = [c for c in page.claims if c.iri != iri][:same_speaker]

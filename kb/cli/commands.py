@@ -8,10 +8,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Any, Iterable, Sequence, TypeVar
 
-from ..errors import InputError, ValidationError
-from ..formats import EXPORT_FORMATS, RDF_FORMATS
+from ..errors import InputError, UnknownFormatError, ValidationError
+from ..formats import EXPORT_FORMATS, FORMAT_ALIASES, RDF_FORMATS
 
 T = TypeVar("T")
 
@@ -175,7 +175,7 @@ def _claims_table(record: dict[str, Any]) -> str:
     return header + format_table(rows) + "\n"
 
 
-def format_table(rows: list[tuple[str, ...]] | list[list[str]]) -> str:
+def format_table(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -243,6 +243,8 @@ def _results_table(doc: dict[str, Any]) -> str:
 
 # -- export ------------------------------------------------------------------
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format.lower() not in EXPORT_FORMATS and args.format.lower() not in FORMAT_ALIASES:
+        raise UnknownFormatError(f"unknown export format {args.format!r} (use one of: {', '.join(EXPORT_FORMATS)})")
     with _kb_reader(args) as kb:
         data = kb.export(args.format, document=args.document, include_provenance=args.include_provenance)
     _write(data, args.output)

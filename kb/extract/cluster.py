@@ -142,7 +142,9 @@ def extract_on_cluster(
         nonlocal submitted
         while submitted < len(chunks) and len(futures) + len(done) < window:
             part = chunks[submitted]
-            mine = None if metadata is None else {p: metadata[p] for p in part if p in metadata}
+            # extract_files looks a path up as given, then by its file name
+            mine = None if metadata is None else {
+                k: metadata[k] for p in part for k in (p, os.path.basename(p)) if k in metadata}
             future = client.submit(_extract_chunk, part, date, mine, pure=False)
             futures[submitted] = future
             pending.add(future)
@@ -154,7 +156,10 @@ def extract_on_cluster(
             future = next(pending)
             number = next(i for i, f in futures.items() if f is future)
             del futures[number]
-            done[number] = future.result()
+            try:
+                done[number] = future.result()
+            except Exception as err:  # noqa: BLE001 - a worker died or the scheduler lost the task
+                done[number] = [f"{p}: the Dask worker failed: {type(err).__name__}: {err}" for p in chunks[number]]
             future.release()
             if progress is not None:
                 progress(len(chunks[number]))
@@ -229,13 +234,32 @@ def stream_records(args: Any, metadata: Metadata | None, errors: list[str]) -> I
         yield from records_only(outcomes, errors)
 
 
+WINDOW = 2000  # inputs read, extracted and written per round of `kb ingest --cluster`
+
+
 def ingest_on_cluster(kb: Any, args: Any, metadata: Metadata | None, **options: Any) -> Any:
     """``kb ingest --cluster/-j``: what ``kb ingest`` does, with articles extracted
-    on the cluster (``options`` as for :func:`kb.writing.inputs.ingest_paths`)."""
-    from kb.writing.inputs import ingest_paths
+    on the cluster (``options`` as for :func:`kb.writing.inputs.ingest_paths`).
 
+    The inputs go in rounds of :data:`WINDOW`, in order: the records of one round
+    are written while nothing of the next is held, so memory does not grow with
+    the corpus. ``--atomic`` is one round: all of it is one write."""
     if args.jobs is not None and args.jobs < 1:
         raise InputError("-j needs at least 1 worker")
-    with extraction_cluster(args.cluster, args.jobs) as client, _bar(len(args.files), "extract") as bar:
+    with extraction_cluster(args.cluster, args.jobs) as client:
+        return ingest_with_client(kb, client, list(args.files), args, metadata, **options)
+
+
+def ingest_with_client(kb: Any, client: "Client", files: list[str], args: Any, metadata: Metadata | None,
+                       **options: Any) -> Any:
+    from kb.writing.inputs import IngestReport, ingest_paths
+
+    size = len(files) if options.get("atomic") else WINDOW
+    total = IngestReport()
+    with _bar(len(files), "extract") as bar:
         extract = cluster_extractor(client, args.date, metadata, progress=bar.update)
-        return ingest_paths(kb, args.files, fmt=args.format, extract=extract, **options)
+        for start in range(0, len(files), max(1, size)):
+            part = ingest_paths(kb, files[start : start + size], fmt=args.format, extract=extract, **options)
+            total.merge(part)
+            total.inputs.extend(part.inputs)
+    return total

@@ -184,9 +184,31 @@ class Builder:
             fact = self.reported_fact(p, s)
             if fact is not None:
                 found.append(fact)
+        if not qs and (block := self.block_quote(p, s)) is not None:
+            found.append(block)
         if found:
             self.apply_context(p, found, taken if found else [])
         self.claims.extend(found)
+
+    def block_quote(self, p: Parsed, s: Sentence) -> Claim | None:
+        """"Limbaugh added:" ending a paragraph introduces the next one, printed without
+        marks as a block quote: that paragraph is what the speaker said, word for word."""
+        k = self.first_paragraph(s)
+        if (not s.text(self.text).rstrip().endswith(":") or s.end < self.plan.paragraphs[k][1]
+                or k + 1 >= len(self.plan.paragraphs)):
+            return None
+        lo, hi = self.plan.paragraphs[k + 1]
+        body = self.text[lo:hi]
+        if any(m in body for m in DOUBLE_MARKS) or self.plan.in_turn(lo) or len(body.split()) < 4:
+            return None
+        cues = [c for c in self.reader.cue_tokens(p, {}) if c.lower_ != "according"]
+        if not cues:
+            return None
+        speaker = self.reader.speaker_for(p, cues[-1], {})
+        if speaker is None:
+            return None
+        return Claim("direct-quote", [(lo, hi)], p.index, speaker,
+                     Cue(p.start(cues[-1]), p.end(cues[-1]), cues[-1].text), 0.6)
 
     def name_pass(self, s: Sentence) -> None:
         """Register the person a sentence that is not parsed opens with, so that a later

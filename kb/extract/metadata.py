@@ -62,8 +62,8 @@ def read_table(path: str | os.PathLike[str]) -> Table:
     """The rows of a CSV/TSV metadata table, keyed by file name and by its stem."""
     name = os.fspath(path)
     try:
-        with open(name, encoding="utf-8-sig", newline="") as f:
-            text = f.read()
+        with open(name, encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
     except OSError as exc:
         raise InputError(f"cannot read metadata table {name}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -98,8 +98,8 @@ def read_sidecar(article: str | os.PathLike[str]) -> Metadata:
     if path == os.fspath(article) or not os.path.isfile(path):
         return {}
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: not a JSON object of article metadata ({exc})") from None
     if not isinstance(data, dict):

@@ -23,7 +23,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from kb.extract.claims import Claim, Cue, Speaker
-from kb.extract.lexicon import CUE_LEMMAS, IRREGULAR, lemma_of
+from kb.extract.lexicon import CUE_LEMMAS, lemma_of
 from kb.extract.syntax import Parsed, is_verb, subject_of, subtree_tokens
 
 if TYPE_CHECKING:
@@ -73,42 +73,24 @@ assurances announcement admission conclusion prediction suspicion fear fears hop
 """.split())
 # Contents that say nothing: pronoun objects, and quantifier stubs.
 EMPTY_OBJECTS = frozenset("it this that these those them him her me us you so one".split())
-PARA_WORD = re.compile(r"\b(?:according to|" + "|".join(sorted(
+# Surface forms of the reporting words, for choosing sentences before parsing.
+PARA_FORMS = frozenset(
     {f for lemma in PARA_LEMMAS for f in (lemma, lemma + "s", lemma + "ed", lemma + "d", lemma + "ing",
                                            lemma[:-1] + "ing" if lemma.endswith("e") else lemma,
                                            lemma[:-1] + "ied" if lemma.endswith("y") else lemma,
                                            lemma[:-1] + "ies" if lemma.endswith("y") else lemma)}
-    | {"said", "told", "wrote", "thought", "knew", "known", "saw", "seen", "sought", "felt",
-       "found", "shown", "showed", "taught", "understood", "spoke", "spoken", "backed", "ordered"},
-    key=len, reverse=True)) + r")\b", re.IGNORECASE)
+    | {"said", "told", "wrote", "thought", "knew", "known", "saw", "seen", "sought", "felt", "according",
+       "found", "shown", "showed", "taught", "understood", "spoke", "spoken", "backed", "ordered"})
+WORD = re.compile(r"[A-Za-z]+")
 Resolve = Callable[[Parsed, "Token"], Speaker]
-# Words before a reporting word that make it a verb ("she plans", "would support").
-VERB_LEFT = frozenset("""
-he she they it we i you who that which to will would could should may might must can
-also not never often repeatedly has have had did does do n't has already still
-""".split())
-PREVIOUS_WORD = re.compile(r"([\w’']+)\W*$")
 
 
 def reports(chunk: str) -> bool:
-    """True when a sentence may hold reported speech, judged from its words alone.
-
-    Many reporting words are also nouns ("plans", "support", "the States"): their
-    base and -s forms count only after a subject or an auxiliary ("she plans", "would
-    support", "Trump says"); past and -ing forms, "said" and "according to" always count.
-    """
-    for m in PARA_WORD.finditer(chunk):
+    """True when a sentence has a reporting word; a capitalized one inside the sentence
+    is a name ("the United States", "The Post"), not a verb."""
+    for m in WORD.finditer(chunk):
         word = m.group(0)
-        low = word.lower()
-        if word[0].isupper() and m.start() > 0 and low != "according":
-            continue  # "the United States", "The Post"
-        if low.startswith("according") or low.endswith(("ed", "ing")) or low in IRREGULAR:
-            return True
-        prev = PREVIOUS_WORD.search(chunk, 0, m.start())
-        if prev is None:
-            continue
-        left = prev.group(1)
-        if left.lower() in VERB_LEFT or (left[0].isupper() and low.endswith("s")):
+        if (m.start() == 0 or word[0].islower() or word == "According") and word.lower() in PARA_FORMS:
             return True
     return False
 
@@ -119,6 +101,14 @@ def _trim(toks: list["Token"]) -> list["Token"]:
     while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
         toks = toks[:-1]
     return toks
+
+
+def _that_clause(verb: "Token") -> "Token | None":
+    """The clause complement of ``verb`` that opens with "that", if any."""
+    for c in verb.children:
+        if c.dep_ == "ccomp" and c.i > verb.i and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
+            return c
+    return None
 
 
 def _content(verb: "Token", lemma: str) -> tuple[list["Token"], float] | None:
@@ -160,10 +150,11 @@ def find_paraphrases(p: Parsed, resolve: Resolve, used: set[int], qtok: dict[int
                          Cue(ca, cb, p.doc.text[ca - p.offset:cb - p.offset]), conf))
         taken.append((start, end))
 
+    candidates = [t for t in p.doc if (t.lower_ == "according" or t.tag_.startswith("VB")
+                                       and (lemma_of(t.text, PARA_LEMMAS) in PARA_LEMMAS or _that_clause(t)))
+                  and t.i not in qtok and t.i not in used]
     # Outer verbs first: in "aides said officials believe …" the statement is the aides'.
-    for t in sorted(p.doc, key=lambda x: (sum(1 for _ in x.ancestors), x.i)):
-        if t.i in qtok or t.i in used:
-            continue
+    for t in sorted(candidates, key=lambda x: (sum(1 for _ in x.ancestors), x.i)):
         if t.lower_ == "according" and t.i + 1 < len(p.doc) and p.doc[t.i + 1].lower_ == "to":
             to = p.doc[t.i + 1]
             who = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -177,6 +168,10 @@ def find_paraphrases(p: Parsed, resolve: Resolve, used: set[int], qtok: dict[int
             continue
         lemma = lemma_of(t.text, PARA_LEMMAS)
         if lemma not in PARA_LEMMAS:
+            # Any verb with a that-clause reports a proposition ("the Post has learned that …").
+            clause = _that_clause(t)
+            if clause is not None and t.dep_ not in ("acl", "relcl", "amod"):
+                add(subtree_tokens(clause), subject_of(t), [t], 0.4)
             continue
         if t.dep_ == "parataxis" and lemma in CUE_LEMMAS and t.head.i not in qtok:
             # "The plan, he said, is dead": the clause around the parenthetical.

@@ -12,11 +12,7 @@ from typing import Any, Sequence
 
 from .index import Match, MatchIndex, get_match_index
 
-__all__ = ["Match", "MatchIndex", "match", "match_many", "fact_checks", "flag_reviewed", "SIMILAR"]
-
-#: The score above which a review is shown as a fact-check of a *similar* claim (claim pages,
-#: the ingest preview's flag): below it, the best hits of an unrelated claim are noise.
-SIMILAR = 0.6
+__all__ = ["Match", "MatchIndex", "match", "match_many", "fact_checks", "flag_reviewed"]
 
 
 def match_many(kb: Any, texts: Sequence[str], top: int = 5) -> list[list[Match]]:
@@ -29,14 +25,17 @@ def match(kb: Any, text: str, top: int = 5) -> list[Match]:
 
 
 def fact_checks(kb: Any, text: str, *, top: int = 5, exclude: Sequence[str] = ()) -> list[Match]:
-    """Reviews of claims similar to ``text`` (scored at least :data:`SIMILAR`), for a claim page;
-    ``exclude`` drops reviews already shown as the claim's own."""
+    """Reviews of claims similar to ``text`` (scored at least :attr:`MatchIndex.similar`: below it,
+    the best hits of an unrelated claim are noise), for a claim page; ``exclude`` drops reviews
+    already shown as the claim's own."""
     skip = set(exclude)
-    hits = match(kb, text, top + len(skip))
-    return [m for m in hits if m.score >= SIMILAR and m.review not in skip][:top]
+    index = get_match_index(kb)
+    hits = index.search(text, top + len(skip))
+    return [m for m in hits if m.score >= index.similar and m.review not in skip][:top]
 
 
 def flag_reviewed(kb: Any, texts: Sequence[str], *, top: int = 3) -> list[list[Match]]:
     """The hook for the ingest preview: for each new claim's text, the existing reviews it matches
-    (empty when none scores :data:`SIMILAR`), so the preview can flag it before it is stored."""
-    return [[m for m in hits if m.score >= SIMILAR] for hits in match_many(kb, texts, top)]
+    (empty when none is similar enough), so the preview can flag it before it is stored."""
+    index = get_match_index(kb)
+    return [[m for m in hits if m.score >= index.similar] for hits in index.search_many(list(texts), top)]

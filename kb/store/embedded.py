@@ -16,30 +16,26 @@ from rdflib.term import Node
 
 from ..errors import ParseError, QueryError, StoreError
 from .base import Backend, Row
+from ..formats import ox_format
 from ..vocab import PREFIXES
 from .convert import from_ox, to_ox
 
-__all__ = ["EmbeddedBackend", "RDF_FORMATS"]
+__all__ = ["EmbeddedBackend", "serialize"]
 
 
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
 
 
 def serialize(quads: Iterable[ox.Quad], fmt: str) -> bytes:
     """Quads in an RDF format: dataset formats keep the graph names, triple formats get
     their union, without repeats (what a reader of a triple format expects)."""
-    rdf_format = RDF_FORMATS[fmt]
+    rdf_format = ox_format(fmt)
     if rdf_format.supports_datasets:
-        return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES)
-    triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-    return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+        data = ox.serialize(quads, format=rdf_format, prefixes=PREFIXES)
+    else:
+        triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+        data = ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+    assert data is not None  # no output file given: the bytes are returned
+    return data
 
 
 def _subs(bindings: Mapping[str, Node] | None) -> dict[ox.Variable, Any] | None:

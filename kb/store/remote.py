@@ -296,9 +296,9 @@ class RemoteBackend(Backend):
             _names, rows = self.select(query, union=False)
             quads.extend(ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
         if rdf_format.supports_datasets:
-            return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES)
+            return ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) or b""
         triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
 
     def count(self) -> int:
         """Quads in named graphs: kb writes nothing else, and on servers whose default
@@ -345,6 +345,8 @@ class RemoteBackend(Backend):
                     if answer is not None:
                         body = serialize_boolean(answer, request.result_format)
                         return ("ok", QueryOutcome("ASK", body, 1, False, request.result_format))
+                    if not isinstance(result, ox.QuerySolutions):
+                        raise QueryError(f"the SPARQL server answered a {request.form} with a boolean")
                     names = [v.value for v in result.variables]
                     items = [
                         [s[n] for n in names]
@@ -364,7 +366,7 @@ class RemoteBackend(Backend):
         items = items[: request.max_rows]
         if graph_form:
             fmt = _RDF_FORMATS[request.result_format]
-            body = ox.serialize(items, format=fmt, prefixes=PREFIXES)
+            body = ox.serialize(items, format=fmt, prefixes=PREFIXES) or b""
             return ("ok", QueryOutcome(request.form, body, len(items), truncated, request.result_format))
         body = serialize_select(names, items, request.result_format, truncated=truncated)
         return ("ok", QueryOutcome("SELECT", body, len(items), truncated, request.result_format))

@@ -48,7 +48,7 @@ def staged_commit(
     try:
         for graph, triples in by_graph.items():
             url = backend.graph_store_endpoint + "?" + urllib.parse.urlencode({"graph-uri": staged[graph].value})
-            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             with backend._post(url, data, _NTRIPLES, None, backend.timeout) as response:
                 response.read()
         parts = [f"DROP SILENT GRAPH {g}" for g in drop]

@@ -189,7 +189,9 @@ class History:
             }} GROUP BY ?v ?graph ?doc ?action ?when ?agent ?reason
         """
         out: dict[str, Version] = {}
-        for row in store.query(query):
+        solutions = store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
             v = row["v"].value
             out[v] = Version(
                 iri=v, graph=row["graph"].value,
@@ -224,4 +226,5 @@ def version_turtle(triples: Sequence[OxTriple]) -> str:
     """An archived version's triples as Turtle, for its page."""
     from ..vocab import PREFIXES
 
-    return ox.serialize((ox.Triple(*t) for t in triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+    data = ox.serialize((ox.Triple(*t) for t in triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return (data or b"").decode("utf-8")

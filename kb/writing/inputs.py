@@ -149,7 +149,9 @@ def ingest_paths(
     for path in paths:
         try:
             dump = _dump_kind(path, fmt)
-            items.append((str(path), dump if dump and not atomic else read_input(path, fmt)))
+            items.append(
+                (str(path), dump if dump and not (atomic and len(paths) > 1) else read_input(os.fspath(path), fmt))
+            )
         except KBError as err:
             if atomic:
                 raise
@@ -193,13 +195,14 @@ def ingest_paths(
 
 
 def _dump_kind(path: str | os.PathLike[str], fmt: str | None) -> str | None:
-    """The RDF format of a file large enough to be streamed, else None. A dump whose
-    first megabyte says it is a ClaimsKG export goes to the ClaimsKG importer instead."""
+    """The RDF format of a file pyoxigraph's streaming parser reads (kb.writing.dumps), else
+    None. A file whose first megabyte says it is a ClaimsKG export goes to the ClaimsKG
+    importer instead."""
     from ..formats import _kind
     from .dumps import streams
 
     kind = _kind(os.fspath(path), fmt)
-    if not streams(path, kind):
+    if not streams(os.fspath(path), kind):
         return None
     with open(path, "rb") as f:
         head = f.read(1 << 20).decode("utf-8", "ignore")

@@ -168,10 +168,34 @@ def _prepare(
     focus = sorted((new_subjects | linkers | {e for e, t in canonical.items() if t}) & present, key=str)
     dg = ox.DefaultGraph()
     plan.report = (
-        validate_quads((ox.Quad(s, p, o, dg) for s, p, o in data), focus)
+        _as_said(validate_quads((ox.Quad(s, p, o, dg) for s, p, o in data), focus), new)
         if focus else ValidationReport(conforms=True)
     )
     return plan
+
+
+def _as_said(report: ValidationReport, new: Sequence[OxTriple]) -> ValidationReport:
+    """Report a contribution's violations on the entity and property the input named
+    ("<person/x> schema:name 5"), not on kb's contribution node."""
+    of = {s.value: o for s, p, o in new if p == E.SPECIALIZATION_OF}
+    if not of or report.conforms:
+        return report
+    from rdflib import URIRef as _URIRef
+
+    from ..validation import Violation
+
+    said = {str(k.value): str(v.value) for k, v in E.CANONICAL.items()}
+    fixed = []
+    for v in report.violations:
+        entity = of.get(str(v.focus))
+        if entity is None:
+            fixed.append(v)
+            continue
+        path = _URIRef(said.get(str(v.path), str(v.path))) if v.path is not None else None
+        fixed.append(Violation(focus=_URIRef(entity.value), message=v.message, severity=v.severity, path=path,
+                               value=v.value, shape=v.shape, constraint=v.constraint))
+    report.violations = fixed
+    return report
 
 
 def dry_run(backend: Backend, changes: Sequence[Change]) -> ValidationReport:

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from kb import browse, service
+from kb import service
 from kb.cli import build_parser, run
 
 from ..app import get_kb
@@ -47,10 +47,10 @@ def cli(command: str) -> Response:
     if not writes_enabled():
         abort(403, "this server is read-only (started with --read-only); stop it to write to the store")
     secret = current_app.config.get("KB_SERVICE_SECRET") or ""
-    given = bearer_token() or ""
+    sent = bearer_token() or ""
     # The store's secret only (not the web write token): whoever can read it owns the store folder
     # and could run the command locally anyway (--cluster, --metadata FILE...). No browser session.
-    if not secret or not hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8")):
+    if not secret or not hmac.compare_digest(sent.encode("utf-8"), secret.encode("utf-8")):
         abort(401, "send the store's secret (server.secret) as an 'Authorization: Bearer' header")
     # The store's owner ingesting through the server: no upload limit, as for a local run.
     request.max_content_length = sys.maxsize  # (None would mean: the app's MAX_CONTENT_LENGTH)
@@ -83,14 +83,12 @@ def cli(command: str) -> Response:
         if request.form.get("agent") and not getattr(args, "agent", None):
             args.agent = request.form["agent"][:200]  # who asked, for provenance (kb.cli.commands.agent_of)
         with service.captured() as (out, err):
-            code = run(args)
-        if code == 0:
-            browse.refresh_index(knowledge)  # the pages show the write at once
-        sent = {arg: open(path, encoding="utf-8").read() for arg, path in outputs.items() if os.path.exists(path)}
+            code = run(args)  # the write pipeline keeps the browse index in step itself
+        written = {arg: open(path, encoding="utf-8").read() for arg, path in outputs.items() if os.path.exists(path)}
     stdout, stderr = out.getvalue(), err.getvalue()
     for path, typed in sorted(originals.items(), key=lambda kv: -len(kv[0])):
         stdout, stderr = stdout.replace(path, typed), stderr.replace(path, typed)
-    return jsonify({"exit": code, "stdout": stdout, "stderr": stderr, "outputs": sent})
+    return jsonify({"exit": code, "stdout": stdout, "stderr": stderr, "outputs": written})
 
 
 def _inputs(value: Any, arg: str, kinds: dict[str, str], tmp: str, originals: dict[str, str]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
@@ -23,7 +24,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> object:
+def login() -> Any:
     if not writes_enabled():
         abort(403, "writes are disabled on this server, so there is nothing to log in to")
     error = None
@@ -49,7 +50,7 @@ def _too_many(wait: int) -> Response:
 
 
 @bp.get("/login/once/<code>")
-def login_link(code: str) -> object:
+def login_link(code: str) -> Any:
     """The one-time link `kb serve` prints: the local user is logged in without typing a token."""
     if not redeem_login_link(code):
         abort(403, "this login link was already used or is not valid; log in with the token "
@@ -59,6 +60,6 @@ def login_link(code: str) -> object:
 
 
 @bp.post("/logout")
-def logout() -> object:
+def logout() -> Any:
     session.clear()
     return redirect(url_for("pages.home"))

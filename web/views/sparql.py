@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.wrappers import Response as BaseResponse
 
 import kb
 from kb import browse
@@ -144,7 +145,7 @@ def endpoint() -> Any:
     return _cors(response)
 
 
-def _cors(response: Response, *, preflight: bool = False) -> Response:
+def _cors(response: BaseResponse, *, preflight: bool = False) -> BaseResponse:
     """Reads from other origins (KB_CORS_ORIGIN, default ``*``; empty turns CORS off).
 
     Only queries: an update response never carries these headers, and a browser
@@ -170,7 +171,7 @@ def _cors(response: Response, *, preflight: bool = False) -> Response:
 _SD_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "text/html": "html"}
 
 
-def _service_description() -> Response:
+def _service_description() -> BaseResponse:
     """SPARQL 1.1 Service Description, by content negotiation (HTML: the workbench)."""
     from rdflib import BNode, Graph, URIRef
 
