@@ -30,6 +30,8 @@ __all__ = [
     "PROVENANCE_GRAPH",
     "ENTITIES_GRAPH",
     "KEPT_GRAPHS",
+    "RELATIONS_GRAPH",
+    "CURATIONS_GRAPH",
     "contribution_iri",
     "version_iri",
     "is_minted",
@@ -50,8 +52,14 @@ PROVENANCE_GRAPH = URIRef(ID_BASE + "graph/provenance")
 #: Where the canonical description of every person, organization and place is
 #: kept, derived from the contributions of all graphs (kb.writing.entities).
 ENTITIES_GRAPH = URIRef(ID_BASE + "graph/entities")
+#: Where kb keeps the relations between claims it derives: its proposals, and the direct
+#: triples of every relation not rejected (kb.tracking). Users' curations are in CURATIONS_GRAPH.
+RELATIONS_GRAPH = URIRef(ID_BASE + "graph/relations")
+#: Users' relation curations (asserted, confirmed, rejected): an ordinary graph written through
+#: the write pipeline, so it is validated, versioned and survives re-ingesting the articles.
+CURATIONS_GRAPH = URIRef(ID_BASE + "graph/curations")
 #: Graphs kb derives and keeps itself: no input, update or Graph Store request writes them.
-KEPT_GRAPHS = frozenset({PROVENANCE_GRAPH, ENTITIES_GRAPH})
+KEPT_GRAPHS = frozenset({PROVENANCE_GRAPH, ENTITIES_GRAPH, RELATIONS_GRAPH})
 
 
 def sha256_hex(data: bytes | str) -> str:

@@ -64,6 +64,7 @@ class KnowledgeBase:
         self.read_only = read_only
         from . import baseiri
         from .store import is_remote
+        from .tracking import link_hook  # the same quote across articles, claim relations
 
         embedded = not is_remote(self.location)
         #: The namespace of the IRIs this store mints (KB_BASE_IRI; refused if the store has another).
@@ -74,7 +75,7 @@ class KnowledgeBase:
         self._history: History | None = None
         #: Called after every commit: keep what kb derives from the store (the browse
         #: index, caches) in step, in the same step as the write.
-        self._hooks: list[Callable[[IngestResult], None]] = [_refresh_derived(self)]
+        self._hooks: list[Callable[[IngestResult], None]] = [_refresh_derived(self), link_hook(self)]
         if not read_only:
             self.upgrade()
         self.query_timeout = query_timeout

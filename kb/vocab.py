@@ -147,6 +147,7 @@ class KB(DefinedNamespace):
     relation: URIRef
     document: URIRef
     entityType: URIRef
+    ambiguousWith: URIRef
     nameAsWritten: URIRef
     aliasAsWritten: URIRef
     titleAsWritten: URIRef
@@ -156,6 +157,26 @@ class KB(DefinedNamespace):
     action: URIRef
     reason: URIRef
     layoutVersion: URIRef
+    # claim relations (kb.tracking; docs/model.md "Relations between claims"). Each relation
+    # type is also the property of its direct triple (<c1> kb:sameQuoteAs <c2>).
+    ClaimRelation: URIRef
+    RelationStatus: URIRef
+    Proposed: URIRef
+    Asserted: URIRef
+    Confirmed: URIRef
+    Rejected: URIRef
+    repeats: URIRef
+    sameQuoteAs: URIRef
+    paraphraseOf: URIRef
+    contradicts: URIRef
+    supports: URIRef
+    translationOf: URIRef
+    fromClaim: URIRef
+    toClaim: URIRef
+    relationType: URIRef
+    score: URIRef
+    status: URIRef
+    earliestAppearance: URIRef
 
 
 

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
 from kb import KnowledgeBase
 from kb.browse import refresh_index
@@ -23,6 +24,7 @@ TOLL = "https://checks.example.org/bridge-toll"
 CHIP = "https://checks.example.org/vaccine-microchip"
 WOMBATS = "https://checks.example.org/wombats"
 CLOSED = "https://checks.example.org/bridge-closed"
+MAYOR = "https://otherchecks.example.org/toll-next-year"
 
 
 @pytest.fixture(autouse=True)
@@ -111,9 +113,9 @@ def test_the_index_is_saved_and_follows_new_reviews(store: Path):
     assert saved is not None and len(saved.docs) == 4 and saved.vectors is None
     assert kb_cli(store, "ingest", str(DATA / "more.jsonld")).code == 0
     done = kb_cli(store, "match", "--format", "jsonl", "harbor bridge closed all summer")
-    assert [m["url"] for m in json.loads(done.out)["matches"]] == [CLOSED, TOLL]
+    assert [m["url"] for m in json.loads(done.out)["matches"]] == [CLOSED, TOLL, MAYOR]
     again = MatchIndex.load(match_path(str(store)))
-    assert again is not None and len(again.docs) == 5 and again.fingerprint != saved.fingerprint
+    assert again is not None and len(again.docs) == 6 and again.fingerprint != saved.fingerprint
 
 
 def test_the_api_ranks_flags_and_finds_fact_checks_of_similar_claims(store: Path):
@@ -128,6 +130,8 @@ def test_the_api_ranks_flags_and_finds_fact_checks_of_similar_claims(store: Path
         refresh_index(kb)
         similar = fact_checks(kb, "The harbor bridge will close for repairs", top=3)
         assert [m.url for m in similar] == [CLOSED]
+        assert [m.url for m in fact_checks(kb, "The city will charge a toll on the harbor bridge from next year.",
+                                           exclude=[own])] == [MAYOR]
 
 
 def test_check_page_and_json(fresh_web):
@@ -152,9 +156,9 @@ def test_a_claim_page_shows_fact_checks_of_similar_claims(fresh_web):
     app, knowledge = fresh_web
     knowledge.ingest_files([str(REVIEWS), str(DATA / "more.jsonld")])
     refresh_index(knowledge)
-    row = knowledge.select('SELECT ?c WHERE { ?r schema:url ?u ; schema:itemReviewed ?c }',
-                           {"u": __import__("rdflib").URIRef(CLOSED)})[0]
+    row = knowledge.select('SELECT ?u ?c WHERE { ?r schema:url ?u ; schema:itemReviewed ?c }', {"u": URIRef(TOLL)})[0]
     html = app.test_client().get(row["c"].replace("https://w3id.org/claimkb", "")).get_data(as_text=True)
     assert "Fact-checks of similar claims" in html
     section = html.split("Fact-checks of similar claims", 1)[1]
-    assert f'href="{TOLL}"' in section and f'href="{CLOSED}"' not in section  # its own review is listed above
+    assert f'href="{MAYOR}"' in section and f'href="{TOLL}"' not in section  # its own review is listed above
+    assert f'href="{CLOSED}"' not in section  # "harbor bridge" alone is not the same claim

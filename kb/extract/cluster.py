@@ -134,7 +134,7 @@ def extract_on_cluster(
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     window = workers * IN_FLIGHT
     futures: dict[int, Any] = {}
-    done: dict[int, list[Outcome]] = {}
+    done: dict[int, list[Any]] = {}  # records, or one-line errors as str
     pending = distributed.as_completed()
     submitted = 0
 

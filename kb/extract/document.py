@@ -17,11 +17,12 @@ from kb.extract.article import body_start, paragraphs
 from kb.extract.attribution import SentenceReader
 from kb.extract.claims import Claim, Cue, Speaker
 from kb.extract.context import Context, read_context
-from kb.extract.entities import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Registry
+from kb.extract.entities import ANON, PERSON, Registry
 from kb.extract.lexicon import CUE_WORD, MEDIA, VENUES
 from kb.extract.paraphrase import find_paraphrases, reports
 from kb.extract.quotes import DOUBLE_MARKS, Quote, find_quotes, normalize_marks
 from kb.extract.segment import Sentence, split_sentences
+from kb.extract.settle import by_paragraph, settle
 from kb.extract.syntax import Parsed
 from kb.extract.transcript import DASH_TURN, Turn, find_turns
 
@@ -399,22 +400,9 @@ class Builder:
             if c.speaker is not None and c.speaker.entity is None:
                 c.speaker.entity = self.registry.add(c.speaker.text, ANON)
         for c in claims:
-            c.spans = by_paragraph(c.spans, self.plan)
-        settle(claims, self.registry)
+            c.spans = by_paragraph(c.spans, self.text, self.plan.paragraphs)
         meta = dict(meta or {})
-        for key in ("publisher", "author"):
-            # The same name in another case is the same node: use the entity's spelling.
-            value = meta.get(key)
-            listed = next((e for e in self.registry.entities if value and value.casefold() in e.forms()), None)
-            if listed is not None:
-                meta[key] = listed.name
-                if key == "publisher" and listed.type not in (ORG, MEDIA_ORG):
-                    listed.type = MEDIA_ORG  # the outlet that published the article is an outlet
-        orgs = {e.name for e in self.registry.entities if e.type in (ORG, MEDIA_ORG)}
-        for e in self.registry.entities:
-            for role in e.roles:
-                if role.get("organization") not in orgs:
-                    role.pop("organization", None)  # "the husband of Chelsea Clinton" names no organization
+        settle(claims, self.registry, meta)
         date = meta.get("date") or (self.plan.date.isoformat() if self.plan.date else None)
         return {
             "document": {"text": self.plan.source, "date": date, "url": meta.get("url"),
@@ -423,52 +411,3 @@ class Builder:
             "claims": [c.to_json(self.plan.source) for c in claims],
             "entities": self.registry.to_json(),
         }
-
-
-def by_paragraph(spans: list[tuple[int, int]], p: Plan) -> list[tuple[int, int]]:
-    """Spans cut at paragraph ends: a quote over paragraphs is one span per paragraph,
-    without the mark that reopens it."""
-    out: list[tuple[int, int]] = []
-    for a, b in spans:
-        for lo, hi in p.paragraphs:
-            if hi <= a or lo >= b:
-                continue
-            x, y = max(a, lo), min(b, hi)
-            while x < y and (p.text[x] in DOUBLE_MARKS or p.text[x].isspace()) and x > a:
-                x += 1
-            while y > x and p.text[y - 1] in DOUBLE_MARKS + " " and y < b:
-                y -= 1
-            if y > x:
-                out.append((x, y))
-    return out or spans
-
-
-def settle(claims: list[Claim], registry: Registry) -> None:
-    """Make the claims fit the model where the reading was unsure, and say so in the
-    confidence: a place that speaks ("North Korea said") is taken for its government,
-    an organization; a venue has one place, the first one read, and only a Place."""
-    for c in claims:
-        for agent in (c.speaker.entity if c.speaker else None, c.addressee, c.via):
-            if agent is not None and agent.type == PLACE:
-                agent.type = ORG
-                c.confidence -= 0.2
-    places: dict[str, str | None] = {}
-    for c in claims:
-        if c.venue is None or c.place is None:
-            continue
-        first = places.setdefault(c.venue, c.place)
-        if c.place != first:
-            c.place = first
-            c.confidence -= 0.2
-    for c in claims:
-        if c.place is not None and not _is_place(c.place, registry):
-            c.place = None
-            c.confidence -= 0.1
-    for c in claims:
-        c.confidence = max(0.1, c.confidence)
-
-
-def _is_place(name: str, registry: Registry) -> bool:
-    """False when the entity listed under ``name`` is not a Place (the mapping types by it)."""
-    listed = next((e for e in registry.entities if e.name == name), None)
-    return listed is None or listed.type == PLACE

@@ -31,6 +31,7 @@ from .. import iris
 from ..errors import InputError, ParseError
 from ..formats import check_storable, media_type, ox_format
 from ..store.convert import from_ox, to_ox
+from ..vocab import RDF, SDO
 from .changes import Change, IngestResult, InputMeta, OxTriple, skolemize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -152,8 +153,8 @@ def _changes(path: Path, kind: str, meta: InputMeta, split: set[object]) -> Iter
         yield change(graph, content)
 
 
-_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_CLAIM = "http://schema.org/Claim"
+_TYPE = str(RDF.type)
+_CLAIM = str(SDO.Claim)
 
 
 def ingest_dump(

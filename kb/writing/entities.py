@@ -18,9 +18,9 @@ that graph::
         schema:memberOf <role/…> .
 
 and the entity's one canonical description, in :data:`kb.iris.ENTITIES_GRAPH`,
-is derived from all its contributions (:func:`derive`): its types, the name
-most contributions use (properly cased names first), every other name as an
-alias, the most used title and relation, and every role, parent and link.
+is derived from all its contributions (:func:`derive`): its types, its
+fullest properly cased name (the most used among equals), every other name as
+an alias, the most used title and relation, and every role, parent and link.
 Removing or replacing a graph re-derives the entities it contributed to, so
 what that graph alone said disappears. Differences between articles are data,
 never violations: a contribution may carry several names and titles.
@@ -238,12 +238,13 @@ def derive(
     return {e: canonical(e, merged.get(e, {})) for e in wanted}
 
 
-def _name_key(item: tuple[str, int]) -> tuple[int, int, int, str]:
-    # Properly cased names first ("Washington" over "WASHINGTON"), then the most
-    # used, then the longest ("Barack Obama" over "Obama"), then a fixed order.
+def _name_key(item: tuple[str, int]) -> tuple[int, int, int, int, str]:
+    # Properly cased names first ("Washington" over "WASHINGTON"), then the fuller
+    # ("Barack Obama" over "Obama", which kb.writing.resolve links to it), then the
+    # most used, then the longest, then a fixed order.
     text, n = item
     cased = any(c.islower() for c in text) or not any(c.isalpha() for c in text)
-    return (0 if cased else 1, -n, -len(text), text)
+    return (0 if cased else 1, -len(text.split()), -n, -len(text), text)
 
 
 def canonical(entity: ox.NamedNode, said: Mapping[tuple[Any, Any], int]) -> list[OxTriple]:

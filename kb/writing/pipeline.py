@@ -35,9 +35,10 @@ from .. import iris
 from ..errors import ReadOnlyError, StoreError, ValidationError
 from ..store.base import Backend
 from ..validation import ValidationReport, validate_quads
-from ..vocab import KB, RDF
+from ..vocab import KB, RDF, SDO
 from . import entities as E
-from .changes import Change, IngestResult, OxTriple
+from .changes import Change, IngestResult, InputMeta, OxTriple
+from .resolve import relink_candidates, resolve
 from .context import context_triples, linking_to, stored_triples, subjects_of
 from .history import History
 from .provenance import generated, invalidated, latest_input, now
@@ -68,6 +69,8 @@ class _Item:
         self.exists = exists
         self.new: list[OxTriple] = []
         self.old: list[OxTriple] = []
+        #: Stored one-word people this change's fuller names now resolve (kb.writing.resolve).
+        self.relink: dict[ox.NamedNode, ox.NamedNode] = {}
 
 
 def _document_of(backend: Backend, graph: URIRef) -> URIRef | None:
@@ -135,7 +138,9 @@ def _prepare(
             doc = _document_of(backend, change.graph)  # an update or Graph Store write of an article's graph
         document = ox.NamedNode(str(doc)) if doc is not None else None
         if not change.delete:
-            item.new, _touched = E.split(item.graph, change.ox(), known=known, document=document)
+            raw = resolve(backend, change.ox()) if change.compare == "input" else change.ox()
+            item.relink = relink_candidates(backend, raw) if change.compare == "input" else {}
+            item.new, _touched = E.split(item.graph, raw, known=known, document=document)
         if item.exists:
             item.old = stored_triples(backend, item.graph)
             if change.compare == "content" and set(item.old) == set(item.new):
@@ -263,6 +268,9 @@ def commit(
             history.discard(versions)
         raise
     result.versions = versions
+    relinks = {short: full for item in todo for short, full in item.relink.items()}
+    if relinks:  # a fuller name arrived after articles that used the word alone: link those too
+        result.merge(_relink(backend, relinks, history=history, hooks=()))
     for hook in hooks:
         try:
             hook(result)
@@ -271,4 +279,31 @@ def commit(
     return result
 
 
-_CLAIM = ox.NamedNode("http://schema.org/Claim")
+_CLAIM = ox.NamedNode(str(SDO.Claim))
+
+
+def _relink(
+    backend: Backend, relinks: dict[ox.NamedNode, ox.NamedNode], *, history: History | None, hooks: Sequence[Hook]
+) -> IngestResult:
+    """Rewrite the graphs that name a resolved one-word person, as one more validated write."""
+    graphs = set()
+    for short in relinks:
+        _names, rows = backend.select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?c {E.SPECIALIZATION_OF} {short} }} }}", union=False
+        )
+        graphs |= {ox.NamedNode(row["g"].value) for row in rows}
+    changes = []
+    for g in sorted(graphs, key=str):
+        said = E.as_written(stored_triples(backend, g))
+        renamed = []
+        for s, p, o in said:
+            if s in relinks:
+                renamed.append((relinks[s], p, o))
+            else:
+                renamed.append((s, p, relinks.get(o, o) if isinstance(o, ox.NamedNode) else o))
+        source = InputMeta("kb: who is who", iris.sha256_hex(" ".join(sorted(str(k) for k in relinks))), "text/plain")
+        changes.append(Change(URIRef(g.value), None, source, ox_triples=renamed, compare="content"))
+    names = ", ".join(f"{k.value.rsplit('/', 1)[-1]} → {v.value.rsplit('/', 1)[-1]}" for k, v in relinks.items())
+    return commit(backend, changes, history=history, agent="kb (who is who)", reason=f"resolved {names}",
+                  action="updated", hooks=hooks)
+

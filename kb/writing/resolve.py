@@ -1,0 +1,142 @@
+"""Who is who: a person named by one word ("Obama") is linked to the fuller name it stands for.
+
+IRIs of people come from their canonical name, so "Obama" and "Barack Obama"
+would be two people. On every write, before the graph's descriptions become
+contributions, each person named by a single word is resolved, in order:
+
+1. to the one person of the same graph whose fuller name ends with that word;
+2. failing that, to the one stored person whose canonical name ends with it;
+3. when two or more fit, the mention is left as it is and flagged for review
+   (``kb:ambiguousWith`` on its contribution, one per candidate): never merged
+   silently.
+
+Resolving rewrites the person's IRI in the graph being written and keeps the
+word as an alias ("Obama" becomes an alternate name of Barack Obama). The other
+way round, when a fuller name arrives after articles that used the word alone,
+:func:`relink` finds the stored one-word person it resolves and rewrites the
+graphs that name it, through the same pipeline, as one more write.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from .. import iris
+from ..store.base import Backend
+from ..vocab import KB, RDF, SDO
+from .changes import OxTriple
+
+__all__ = ["resolve", "relink_candidates", "AMBIGUOUS"]
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_PERSON = ox.NamedNode(str(SDO.Person))
+_NAME = ox.NamedNode(str(SDO.name))
+_ALIAS = ox.NamedNode(str(SDO.alternateName))
+#: On a one-word person's description: a stored person it could be (a review flag).
+AMBIGUOUS = ox.NamedNode(str(KB.ambiguousWith))
+_PERSONS = str(iris.mint("person", ""))
+_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
+
+
+def _one_word(name: str) -> bool:
+    return bool(_WORD.match(name.strip())) and len(name.strip()) > 1
+
+
+def _last_word(name: str) -> str:
+    return name.strip().split()[-1].casefold() if name.strip() else ""
+
+
+def _people(triples: Iterable[OxTriple]) -> dict[ox.NamedNode, str]:
+    """The persons described in a graph, with their names."""
+    triples = list(triples)
+    persons = {s for s, p, o in triples if p == _TYPE and o == _PERSON and isinstance(s, ox.NamedNode)}
+    names: dict[ox.NamedNode, str] = {}
+    for s, p, o in triples:
+        if s in persons and p == _NAME and isinstance(o, ox.Literal) and s not in names:
+            names[s] = o.value
+    return names
+
+
+def stored_fuller(backend: Backend, word: str) -> list[ox.NamedNode]:
+    """Stored persons whose canonical name has more than one word and ends with ``word``."""
+    entities = ox.NamedNode(str(iris.ENTITIES_GRAPH))
+    suffix = ox.Literal(" " + word.casefold())
+    _names, rows = backend.select(
+        f"SELECT DISTINCT ?p WHERE {{ GRAPH {entities} {{ ?p a {_PERSON} ; {_NAME} ?name }} "
+        f"FILTER(STRENDS(LCASE(STR(?name)), {suffix})) }}",
+        union=False,
+    )
+    return sorted({ox.NamedNode(row["p"].value) for row in rows}, key=str)
+
+
+def resolve(backend: Backend, triples: list[OxTriple]) -> list[OxTriple]:
+    """One graph's triples with its one-word people resolved (see the module docstring)."""
+    people = _people(triples)
+    # Only the people kb named itself (person/<name>): IRIs an input chose are the input's.
+    short = {p: n for p, n in people.items() if _one_word(n) and p.value.startswith(_PERSONS)}
+    if not short:
+        return triples
+    fuller: dict[str, list[ox.NamedNode]] = {}
+    for p, name in people.items():
+        if not _one_word(name):
+            fuller.setdefault(_last_word(name), []).append(p)
+    rename: dict[ox.NamedNode, ox.NamedNode] = {}
+    flags: list[OxTriple] = []
+    for p, name in short.items():
+        word = name.strip().casefold()
+        candidates = fuller.get(word) or stored_fuller(backend, word)
+        candidates = [c for c in candidates if c != p]
+        if len(candidates) == 1:
+            rename[p] = candidates[0]
+        elif len(candidates) > 1:
+            flags.extend((p, AMBIGUOUS, c) for c in candidates)
+    if not rename and not flags:
+        return triples
+    out: list[OxTriple] = []
+    for s, p, o in triples:
+        target = rename.get(s)
+        if target is not None:
+            # The word stays as what this article calls the person; the canonical name
+            # prefers the fuller one (kb.writing.entities).
+            out.append((target, p, o))
+            continue
+        out.append((s, p, rename.get(o, o) if isinstance(o, ox.NamedNode) else o))
+    out.extend(flags)
+    return list(dict.fromkeys(out))
+
+
+def relink_candidates(backend: Backend, triples: Iterable[OxTriple]) -> dict[ox.NamedNode, ox.NamedNode]:
+    """Stored one-word persons that a fuller name in ``triples`` now resolves: word person → fuller person.
+
+    Only when the fuller person is the one stored or new person that fits, and the
+    one-word person is not flagged as ambiguous."""
+    people = _people(triples)
+    out: dict[ox.NamedNode, ox.NamedNode] = {}
+    entities = ox.NamedNode(str(iris.ENTITIES_GRAPH))
+    for p, name in people.items():
+        if _one_word(name):
+            continue
+        word = _last_word(name)
+        if not word:
+            continue
+        short = ox.NamedNode(str(iris.entity_iri("Person", word, "")))
+        if short == p:
+            continue
+        _names, rows = backend.select(
+            f"SELECT ?s WHERE {{ GRAPH {entities} {{ ?s a {_PERSON} }} }}", {"s": _rdflib(short)}, union=False
+        )
+        if not list(rows):
+            continue
+        fits = {c for c in stored_fuller(backend, word)} | {q for q, n in people.items() if not _one_word(n) and _last_word(n) == word}
+        if fits == {p}:
+            out[short] = p
+    return out
+
+
+def _rdflib(node: ox.NamedNode) -> object:
+    from rdflib import URIRef
+
+    return URIRef(node.value)
