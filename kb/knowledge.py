@@ -76,6 +76,7 @@ class KnowledgeBase:
         #: Called after every commit: keep what kb derives from the store (the browse
         #: index, caches) in step, in the same step as the write.
         self._hooks: list[Callable[[IngestResult], None]] = [_refresh_derived(self), link_hook(self)]
+        self._layout_marked = False
         if not read_only:
             self.upgrade()
         self.query_timeout = query_timeout
@@ -111,11 +112,16 @@ class KnowledgeBase:
     ) -> IngestResult:
         """Validate and write ``changes`` in one transaction (see :mod:`kb.writing.pipeline`)."""
         from .writing.pipeline import commit
+        from .writing.upgrade import mark_current
 
-        return commit(
+        result = commit(
             self.backend, changes, history=self.history, agent=agent, reason=reason, action=action,
             hooks=self._hooks, progress=progress,
         )
+        if result.changed and not self._layout_marked:
+            mark_current(self.backend)  # a new store: written in the current layout from the start
+            self._layout_marked = True
+        return result
 
     @property
     def history(self) -> History:

@@ -202,3 +202,22 @@ def test_a_graph_store_delete_leaves_a_410_page_and_the_lists_drop_the_claim_at_
     archived = client.get("/" + version.iri.split("/claimkb/", 1)[1])
     assert archived.status_code == 200 and "the bridge will reopen in May" in archived.get_data(as_text=True)
     assert client.get("/id/claim/never-was").status_code == 404
+
+
+def test_a_graph_store_write_does_not_depend_on_unrelated_graphs(tmp_path):
+    """The same two graphs, PUT in either order, are both accepted, with the same content."""
+    from kb import graphstore
+
+    bodies = {}
+    for name, rec in (("a", small_record()), ("b", OTHER_RECORD)):
+        _doc, g = record_to_graph(parse_record(rec))
+        bodies[URIRef(f"https://example.org/graph/{name}")] = g.serialize(format="turtle").encode()
+    outcomes = []
+    for order in (["a", "b"], ["b", "a"]):
+        with KnowledgeBase(tmp_path / "-".join(order)) as kb:
+            for name in order:
+                graph = URIRef(f"https://example.org/graph/{name}")
+                assert graphstore.put(kb, graph, bodies[graph], "text/turtle").graphs == {graph: "added"}
+            outcomes.append(sorted(kb.export("nquads").decode().splitlines()))
+            assert kb.validate().conforms
+    assert outcomes[0] == outcomes[1]

@@ -54,6 +54,9 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .views import api  # kb ingest/remove/restore routed to a running server (kb.service)
 
     app.register_blueprint(api.bp)
+    from .views import relations  # a claim's .json page and its relation form (kb.tracking)
+
+    app.register_blueprint(relations.bp)
     return app
 
 

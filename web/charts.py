@@ -116,3 +116,48 @@ def chain_boxes(chain: Sequence[ChainLink], box: int = 170, gap: int = 44) -> tu
     boxes = [ChainBox(i * (box + gap), box, link) for i, link in enumerate(chain)]
     width = len(chain) * box + max(0, len(chain) - 1) * gap
     return width, boxes
+
+
+@dataclass(frozen=True)
+class SpreadDot:
+    x: float
+    y: float
+    label: str  # the outlet's name
+    date: str
+    target: str  # the outlet's IRI
+
+
+@dataclass(frozen=True)
+class SpreadChart:
+    width: int
+    height: int
+    label_width: int
+    dots: list[SpreadDot]
+    ticks: list[tuple[float, str]]
+    undated: list[str]  # outlets whose appearance has no date
+
+
+def spread_chart(outlets: Sequence[tuple[str, str, str]], width: int = 640, label_width: int = 170,
+                 row: int = 24) -> SpreadChart:
+    """One row per outlet (``(iri, name, date)``, oldest first) with a dot on a day axis when it
+    first carried the quote: how the quote spread over time."""
+    import datetime as dt
+
+    dated = []
+    undated = []
+    for iri, name, date in outlets:
+        try:
+            dated.append((iri, name or iri, date, dt.date.fromisoformat(date[:10]).toordinal()))
+        except ValueError:
+            undated.append(name or iri)
+    if not dated:
+        return SpreadChart(width, 0, label_width, [], [], undated)
+    first, last = min(d[3] for d in dated), max(d[3] for d in dated)
+    span = max(1, last - first)
+    plot = width - label_width - 20
+    x_of = lambda day: round(label_width + 10 + plot * (day - first) / span, 2)  # noqa: E731
+    dots = [SpreadDot(x_of(day), i * row + row / 2, name, date, iri) for i, (iri, name, date, day) in enumerate(dated)]
+    days = sorted({d[3] for d in dated})
+    every = max(1, -(-len(days) // 5))
+    ticks = [(x_of(day), dt.date.fromordinal(day).isoformat()) for i, day in enumerate(days) if i % every == 0]
+    return SpreadChart(width, len(dots) * row + 22, label_width, dots, ticks, undated)

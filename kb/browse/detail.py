@@ -14,7 +14,7 @@ from .nodes import KBNS, RDF_TYPE, SDO, first, name_of, props, raw, text
 from .store import get_index
 from .text import Mark, Segment, paragraph_window, segments
 
-__all__ = ["ClaimDetail", "ChainLink", "Review", "DocumentDetail", "claim_detail", "document_detail"]
+__all__ = ["ClaimDetail", "ChainLink", "Review", "DocumentDetail", "claim_detail", "claim_json", "document_detail"]
 
 _QUOTE_SPANS = """
 SELECT DISTINCT ?claim ?start ?end WHERE {
@@ -96,6 +96,24 @@ class ClaimDetail:
     reviews: list[Review] = field(default_factory=list)
     fact_checks: list[Any] = field(default_factory=list)  # kb.matching.Match: reviews of similar claims
     same_speaker: list[ClaimSummary] = field(default_factory=list)
+    spread: Any = None  # kb.tracking.Spread: the quote's other appearances, outlets, related claims
+
+
+def claim_json(d: ClaimDetail) -> dict[str, Any]:
+    """What the claim page shows, as ``/id/claim/<id>.json`` answers it."""
+    spread = d.spread
+    return {
+        "iri": d.iri, "text": d.text, "kind": d.kind, "date": d.date, "speaker": d.speaker or None,
+        "speaker_name": d.speaker_name, "article": d.doc or None, "article_date": d.doc_date,
+        "outlet": d.outlet or None, "outlet_name": d.outlet_name,
+        "earliest": spread.earliest.as_dict() if spread and spread.earliest else None,
+        "appearances": [a.as_dict() for a in spread.appearances] if spread else [],
+        "outlets": [{"outlet": o, "name": n, "date": w} for o, n, w in spread.outlets] if spread else [],
+        "related": [r.as_dict() for r in spread.related] if spread else [],
+        "reviews": [{"review": r.iri, "verdict": r.verdict, "label": r.label, "author": r.author, "date": r.date,
+                     "url": r.url} for r in d.reviews],
+        "fact_checks": [m.as_dict() for m in d.fact_checks],
+    }
 
 
 _s = text  # kb.browse.nodes.text
@@ -162,6 +180,9 @@ def claim_detail(kb: Any, iri: str, *, same_speaker: int = 10) -> ClaimDetail:
     from ..matching import fact_checks  # numpy and the index load only when a claim page is shown
 
     d.fact_checks = fact_checks(kb, d.text, exclude=[r.iri for r in d.reviews])
+    from ..tracking import spread
+
+    d.spread = spread(kb, iri)
     if d.speaker and same_speaker:
         page = list_claims(kb, ClaimFilter(speaker=d.speaker), limit=same_speaker + 1)
         d.same_speaker = [c for c in page.claims if c.iri != iri][:same_speaker]

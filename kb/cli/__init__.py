@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from typing import Sequence
 
 from ..errors import KBError
-from . import commands, history, match
+from . import commands, history, match, relations
 
 __all__ = ["main", "build_parser", "run"]
 
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     commands.register(sub)
     history.register(sub)
+    relations.register(sub)
     match.register(sub)
     for ep in entry_points(group="kb.commands"):
         try:

@@ -76,23 +76,25 @@ def index_path(location: str) -> str:
     return os.path.join(tempfile.gettempdir(), f"kb-tracking-{key}.sqlite3")
 
 
-def _relation(new: TrackedClaim, old: TrackedClaim) -> tuple[str, str, str, float] | None:
-    """(src, dst, relation, score) for a new claim against a stored one, or None."""
+def _relations(new: TrackedClaim, old: TrackedClaim) -> list[Link]:
+    """What kb proposes between a new claim and a stored one: the same quote (new to old;
+    symmetric), plus "repeats" when the same speaker said it on two dates; or a paraphrase."""
     quotes = new.kind in QUOTE_KINDS and old.kind in QUOTE_KINDS
     match = compare(new.words, old.words, quotes=quotes)
     if match is None:
-        return None
+        return []
     if match.how == "paraphrase":
         if quotes:
-            return None  # two quotes sharing words are not one saying the other in other words
+            return []  # two quotes sharing words are not one saying the other in other words
         # The paraphrase points at what it paraphrases; between two paraphrases, the later at the earlier.
         later, earlier = (new, old) if new.kind == "Paraphrase" and (old.kind != "Paraphrase" or new.when >= old.when) \
             else (old, new)
-        return later.iri, earlier.iri, "paraphraseOf", match.score
+        return [Link(later.iri, earlier.iri, "paraphraseOf", match.score)]
+    out = [Link(new.iri, old.iri, "sameQuoteAs", match.score)]
     if new.speaker and new.speaker == old.speaker and new.said and old.said and new.said != old.said:
         later, earlier = (new, old) if new.said > old.said else (old, new)
-        return later.iri, earlier.iri, "repeats", match.score
-    return new.iri, old.iri, "sameQuoteAs", match.score
+        out.append(Link(later.iri, earlier.iri, "repeats", match.score))
+    return out
 
 
 class TrackingIndex:
@@ -193,9 +195,7 @@ class TrackingIndex:
             old = _claim(row)
             if old.doc == claim.doc or old.iri == claim.iri:
                 continue  # one article quoting the same words twice is one appearance
-            found = _relation(claim, old)
-            if found is not None:
-                yield Link(*found)
+            yield from _relations(claim, old)
 
 
 def _claim(row: Sequence[str]) -> TrackedClaim:

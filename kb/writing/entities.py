@@ -115,11 +115,8 @@ def split(
             out.append((c, SPECIALIZATION_OF, s))
             if document is not None:
                 out.append((c, DERIVED_FROM, document))
-        if p == TYPE and o not in ENTITY_CLASSES:
-            # A source's own extra typing (ClaimsKG's schema:Thing on authors) stays on the
-            # entity as written: its queries select on it (docs/claimskg.md).
-            out.append((s, p, o))
-            continue
+        # Every type a source gives (ClaimsKG's schema:Thing on authors too) is one of the
+        # entity's types in the canonical view, stated once there.
         out.append((c, ENTITY_TYPE, o) if p == TYPE else (c, AS_WRITTEN.get(p, p), o))
     return list(dict.fromkeys(out)), entities
 

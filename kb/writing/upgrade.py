@@ -59,8 +59,9 @@ def mark_current(backend: Backend) -> None:
 def upgrade(backend: Backend) -> int:
     """Rewrite every graph in the current layout; returns how many graphs changed."""
     if not needs_upgrade(backend):
-        mark_current(backend)
-        return 0
+        if _content_graphs(backend):
+            mark_current(backend)
+        return 0  # an empty store is marked by its first write (KnowledgeBase.commit)
     changed = 0
     touched: set[ox.NamedNode] = set()
     for graph in _content_graphs(backend):
