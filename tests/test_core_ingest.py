@@ -116,7 +116,7 @@ def test_provenance_records_when_what_and_which_tool(seed_kb):
           GRAPH <https://w3id.org/claimkb/id/graph/provenance> {
             ?g a prov:Bundle ; prov:wasGeneratedBy ?a ; kb:document ?doc .
             ?a prov:startedAtTime ?t0 ; prov:endedAtTime ?t1 ; prov:used ?in ; prov:wasAssociatedWith ?sw .
-            ?in schema:name ?name ; kb:sha256 ?sha . ?sw schema:softwareVersion ?version } }
+            ?in rdfs:label ?name ; kb:sha256 ?sha . ?sw schema:softwareVersion ?version } }
         """
     )
     assert len(rows) == 1

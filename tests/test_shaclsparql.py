@@ -23,7 +23,7 @@ from kb.record import parse_record
 from kb.shaclsparql import FOCUS_CLASS, FOCUS_GRAPH, UnsupportedShapeError, compile_shapes
 from kb.store.convert import from_ox, to_ox
 from kb.validation import shapes_graph
-from kb.vocab import ID_BASE, KB, OA, PROV, SDO
+from kb.vocab import ID_BASE, KB, OA, PROV, RDFS, SDO
 
 TEXT = (
     'TEHRAN (Global Wire) - "We will not accept the ceasefire until the prisoners are released," '
@@ -100,9 +100,9 @@ def valid_graph() -> Graph:
         (act, RDF.type, PROV.Activity), (act, PROV.used, used), (act, PROV.wasAssociatedWith, agent),
         (act, PROV.startedAtTime, Literal("2024-05-04T10:00:00", datatype=XSD.dateTime)),
         (act, PROV.endedAtTime, Literal("2024-05-04T10:00:01", datatype=XSD.dateTime)),
-        (used, RDF.type, PROV.Entity), (used, SDO.name, Literal("a.json")), (used, KB.sha256, Literal("0" * 64)),
+        (used, RDF.type, PROV.Entity), (used, RDFS.label, Literal("a.json")), (used, KB.sha256, Literal("0" * 64)),
         (used, SDO.encodingFormat, Literal("application/json")),
-        (agent, RDF.type, PROV.SoftwareAgent), (agent, SDO.name, Literal("kb")), (agent, SDO.softwareVersion, Literal("1")),
+        (agent, RDF.type, PROV.SoftwareAgent), (agent, RDFS.label, Literal("kb")), (agent, SDO.softwareVersion, Literal("1")),
     ]:
         g.add(t)
     # Round-trip through text, as data read from a file or the store: literal
@@ -274,7 +274,23 @@ def test_same_results_on_invalid_data(mutate: Callable[[Graph], Graph]) -> None:
     g = mutate(valid_graph())
     expected = pyshacl_results(g, None)
     assert expected, "the mutation should break something"
-    assert compiled_results(g, None) == expected
+    got = compiled_results(g, None)
+    # SHACL 4.4.4 (https://www.w3.org/TR/shacl/#LessThanOrEqualsConstraintComponent): values that
+    # "cannot be compared" are a violation. pySHACL (0.40) skips an ill-typed literal there
+    # ("abc"^^xsd:date); the compiled engine follows the specification. Only that case may differ.
+    spec_only = {r for r in got - expected if r[2].endswith("LessThanOrEqualsConstraintComponent")
+                 and _ill_typed(r[3])}
+    assert got - spec_only == expected
+
+
+def _ill_typed(value: str | None) -> bool:
+    from rdflib.term import Literal as L
+
+    if not value or not value.startswith('"'):
+        return False
+    lexical, _, datatype = value.rpartition("^^")
+    literal = L(lexical.strip('"'), datatype=URIRef(datatype.strip("<>")))
+    return literal.ill_typed is True
 
 
 @pytest.mark.parametrize("mutate", [m_delete, m_text, m_kinds], ids=lambda m: m.__name__)

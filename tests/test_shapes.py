@@ -994,10 +994,10 @@ ex:ingest a prov:Activity ;
     prov:used ex:input ;
     prov:wasAssociatedWith ex:kb .
 ex:input a prov:Entity ;
-    schema:name "article.json" ;
+    rdfs:label "article.json" ;
     kb:sha256 "%s" ;
     schema:encodingFormat "application/ld+json" .
-ex:kb a prov:SoftwareAgent ; schema:name "kb" ; schema:softwareVersion "0.1.0" .
+ex:kb a prov:SoftwareAgent ; rdfs:label "kb" ; schema:softwareVersion "0.1.0" .
 """ % iris.sha256_hex("article")
 
 
@@ -1051,7 +1051,7 @@ def test_activity_associated_with_software() -> None:
 
 
 def test_input_needs_a_name() -> None:
-    expect(_prov(remove=[(ex("input"), SDO.name)]), (ex("input"), SDO.name, "Input-name"))
+    expect(_prov(remove=[(ex("input"), RDFS.label)]), (ex("input"), RDFS.label, "Input-name"))
 
 
 def test_input_sha256_pattern() -> None:
@@ -1069,8 +1069,8 @@ def test_software_needs_a_version() -> None:
 
 
 def test_software_one_name() -> None:
-    graph = _prov(add=[(ex("kb"), SDO.name, Literal("claimkb"))])
-    expect(graph, (ex("kb"), SDO.name, "SoftwareAgent-name"))
+    graph = _prov(add=[(ex("kb"), RDFS.label, Literal("claimkb"))])
+    expect(graph, (ex("kb"), RDFS.label, "SoftwareAgent-name"))
 
 
 # ---------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_an_update_changes_one_graph_and_records_its_provenance(kb):
     assert kb.select("SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n }") == [{"n": "Jane Q. Roe"}]
     rows = kb.select(
         "SELECT ?g ?pg ?name ?format WHERE { GRAPH ?pg { ?g prov:wasGeneratedBy ?a . ?a prov:used ?u . "
-        "?u schema:name ?name ; schema:encodingFormat ?format } } ORDER BY ?name",
+        "?u rdfs:label ?name ; schema:encodingFormat ?format } } ORDER BY ?name",
         {"g": g, "pg": iris.PROVENANCE_GRAPH},
     )
     assert [(r["name"], r["format"]) for r in rows] == [

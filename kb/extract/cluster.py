@@ -83,7 +83,7 @@ def extraction_cluster(address: str | None = None, workers: int | None = None) -
         if n < 1:
             raise InputError("-j needs at least 1 worker")
         cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=40)
+                                           dashboard_address=":0", silence_logs=40)  # any free port: never a clash
         client = distributed.Client(cluster)
     try:
         client.register_plugin(load_model_plugin())

@@ -58,7 +58,8 @@ def lemma_of(word: str, lemmas: frozenset[str] = CUE_LEMMAS) -> str:
     return w
 
 
-def _forms(lemma: str) -> set[str]:
+def verb_forms(lemma: str) -> set[str]:
+    """The surface forms of a verb lemma, regular inflection only (irregular ones are in IRREGULAR)."""
     forms = {lemma, lemma + "s", lemma + "ed", lemma + "d", lemma + "ing", lemma + "es"}
     if lemma.endswith("e"):
         forms.add(lemma[:-1] + "ing")
@@ -71,7 +72,7 @@ def _forms(lemma: str) -> set[str]:
 
 _ALL_FORMS = set(IRREGULAR)
 for _lemma in CUE_LEMMAS:
-    _ALL_FORMS |= _forms(_lemma)
+    _ALL_FORMS |= verb_forms(_lemma)
 # A quick pre-filter: sentences without any of these words (or quote marks) are not
 # worth parsing, which is most of the speed budget.
 CUE_WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _ALL_FORMS), key=len, reverse=True))

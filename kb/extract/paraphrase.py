@@ -23,7 +23,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from kb.extract.claims import Claim, Cue, Speaker
-from kb.extract.lexicon import CUE_LEMMAS, lemma_of
+from kb.extract.lexicon import CUE_LEMMAS, IRREGULAR, lemma_of, verb_forms
 from kb.extract.syntax import Parsed, is_verb, subject_of, subtree_tokens
 
 if TYPE_CHECKING:
@@ -74,13 +74,7 @@ assurances announcement admission conclusion prediction suspicion fear fears hop
 # Contents that say nothing: pronoun objects, and quantifier stubs.
 EMPTY_OBJECTS = frozenset("it this that these those them him her me us you so one".split())
 # Surface forms of the reporting words, for choosing sentences before parsing.
-PARA_FORMS = frozenset(
-    {f for lemma in PARA_LEMMAS for f in (lemma, lemma + "s", lemma + "ed", lemma + "d", lemma + "ing",
-                                           lemma[:-1] + "ing" if lemma.endswith("e") else lemma,
-                                           lemma[:-1] + "ied" if lemma.endswith("y") else lemma,
-                                           lemma[:-1] + "ies" if lemma.endswith("y") else lemma)}
-    | {"said", "told", "wrote", "thought", "knew", "known", "saw", "seen", "sought", "felt", "according",
-       "found", "shown", "showed", "taught", "understood", "spoke", "spoken", "backed", "ordered"})
+PARA_FORMS = frozenset({f for lemma in PARA_LEMMAS for f in verb_forms(lemma)} | set(IRREGULAR) | {"according"})
 WORD = re.compile(r"[A-Za-z]+")
 Resolve = Callable[[Parsed, "Token"], Speaker]
 

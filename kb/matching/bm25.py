@@ -34,8 +34,8 @@ class BM25:
         lengths = np.array([len(d) for d in documents], dtype=np.float64)
         for i, words in enumerate(documents):
             for w in words:
-                tf = postings.setdefault(w, {})
-                tf[i] = tf.get(i, 0) + 1
+                counts = postings.setdefault(w, {})
+                counts[i] = counts.get(i, 0) + 1
         n = len(documents)
         avg = float(lengths.mean()) if n and lengths.sum() else 1.0
         vocabulary: dict[str, int] = {}
@@ -46,10 +46,10 @@ class BM25:
             ids = np.fromiter(postings[term].keys(), dtype=np.int32)
             tf = np.fromiter(postings[term].values(), dtype=np.float64)
             idf = math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
-            w = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[ids] / avg))
+            weight = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[ids] / avg))
             vocabulary[term] = len(vocabulary)
             doc_parts.append(ids)
-            weight_parts.append(w.astype(np.float32))
+            weight_parts.append(weight.astype(np.float32))
             offsets.append(offsets[-1] + len(ids))
         return cls(
             vocabulary,

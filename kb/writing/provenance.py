@@ -4,7 +4,9 @@ Each write is a ``prov:Activity`` that generated (``prov:wasGeneratedBy``) or
 invalidated (``prov:wasInvalidatedBy``) graphs, used an input file (its name,
 SHA-256 and media type), and was associated with kb (the software and its
 version) and, when known, with the person or token that asked for it
-(``prov:Agent`` with a ``schema:name``), with their reason (``kb:reason``).
+(``prov:Agent``), with their reason (``kb:reason``). Names are ``rdfs:label``,
+not ``schema:name``: provenance is in the union default graph users query, and
+a query for the names of people and organizations must not list "kb" or file names.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from .. import iris
-from ..vocab import KB, PROV, RDF, SDO, SPARQL_PREFIXES, XSD
+from ..vocab import KB, PROV, RDF, RDFS, SDO, SPARQL_PREFIXES, XSD
 from .changes import InputMeta, OxTriple
 
 __all__ = ["TOOL_NAME", "tool_version", "generated", "invalidated", "now", "latest_input"]
@@ -60,11 +62,11 @@ def _activity(
         (activity, _n(PROV.used), used),
         (activity, _n(PROV.wasAssociatedWith), software),
         (used, _n(RDF.type), _n(PROV.Entity)),
-        (used, _n(SDO.name), ox.Literal(source.name)),
+        (used, _n(RDFS.label), ox.Literal(source.name)),
         (used, _n(KB.sha256), ox.Literal(source.sha256)),
         (used, _n(SDO.encodingFormat), ox.Literal(source.media_type)),
         (software, _n(RDF.type), _n(PROV.SoftwareAgent)),
-        (software, _n(SDO.name), ox.Literal(TOOL_NAME)),
+        (software, _n(RDFS.label), ox.Literal(TOOL_NAME)),
         (software, _n(SDO.softwareVersion), ox.Literal(version)),
     ]
     if agent:
@@ -72,7 +74,7 @@ def _activity(
         out += [
             (activity, _n(PROV.wasAssociatedWith), who),
             (who, _n(RDF.type), _n(PROV.Agent)),
-            (who, _n(SDO.name), ox.Literal(agent)),
+            (who, _n(RDFS.label), ox.Literal(agent)),
         ]
     if reason:
         out.append((activity, _n(KB.reason), ox.Literal(reason)))

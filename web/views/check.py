@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 
 from kb import matching
 from kb.errors import InputError
@@ -28,7 +29,7 @@ def _top() -> int:
 
 @bp.get("/check", defaults={"ext": None})
 @bp.get("/check.<any(json):ext>")
-def check(ext: str | None) -> object:
+def check(ext: str | None) -> ResponseReturnValue:
     text = " ".join(request.args.get("q", "").split())
     if len(text) > MAX_TEXT:
         raise InputError(f"the text is {len(text)} characters long; paste one claim (at most {MAX_TEXT})")
