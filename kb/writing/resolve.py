@@ -42,7 +42,9 @@ _WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
 
 
 def _one_word(name: str) -> bool:
-    return bool(_WORD.match(name.strip())) and len(name.strip()) > 1
+    """A capitalized single word ("Obama"; not "president", which is no name)."""
+    word = name.strip()
+    return bool(_WORD.match(word)) and len(word) > 1 and word[0].isupper()
 
 
 def _last_word(name: str) -> str:
