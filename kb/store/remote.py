@@ -331,7 +331,9 @@ class RemoteBackend(Backend):
             params += [("named-graph-uri", g) for g in request.named_graphs]
         graph_form = request.form in ("CONSTRUCT", "DESCRIBE")
         try:
-            if request.default_graphs is None:
+            if request.default_graphs is None and request.named_graphs is None and getattr(request, "union_default", True):
+                # As in the sandbox: kb's union default graph only when the request names no
+                # dataset and the query has no FROM of its own (SPARQL 1.1 dataset semantics).
                 params = self._dataset_params(True) + params
             response = self._request_query(request.query, params, _NTRIPLES if graph_form else _RESULTS_JSON, timeout)
             with response:
