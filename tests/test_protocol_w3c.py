@@ -64,7 +64,7 @@ class Endpoint:
         return response.status, media, text
 
 
-def _server(tmp_path_factory: pytest.TempPathFactory, with_data: bool) -> Iterator[Endpoint]:
+def _server(tmp_path_factory: pytest.TempPathFactory, with_data: bool = True) -> Iterator[Endpoint]:
     folder = tmp_path_factory.mktemp("w3c")
     store = folder / "store"
     assert kb_cli(store, "init").code == 0
@@ -93,7 +93,8 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
 
 @pytest.fixture(scope="module")
 def update_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    yield from _server(tmp_path_factory, False)
+    # With data, hence with kb's provenance graph, whatever the order the update tests run in.
+    yield from _server(tmp_path_factory, True)
 
 
 def q(text: str) -> str:

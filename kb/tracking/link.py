@@ -91,8 +91,8 @@ def rebuild(kb: Any, index: TrackingIndex | None = None) -> None:
             index.add(claims[graph])
         every = {c.iri for group in claims.values() for c in group}
         triples = derive(kb, index, every, curations(kb))
-        graph = _n(iris.RELATIONS_GRAPH)
-        kb.backend.commit(drop=[graph], add=[ox.Quad(s, p, o, graph) for s, p, o in triples])
+        target = _n(iris.RELATIONS_GRAPH)
+        kb.backend.commit(drop=[target], add=[ox.Quad(s, p, o, target) for s, p, o in triples])
         index.set_meta("built", "1")
 
 
@@ -146,9 +146,9 @@ def update(kb: Any, index: TrackingIndex, graphs: dict[URIRef, str]) -> None:
     for claim in affected:
         stale |= {str(relation_iri(x.relation, x.src, x.dst)) for x in index.links_of(claim)}
     triples = derive(kb, index, affected, cured)
-    graph = _n(iris.RELATIONS_GRAPH)
+    target = _n(iris.RELATIONS_GRAPH)
     clear = sorted({_n(s) for s in affected | stale}, key=str)
-    kb.backend.commit(clear={graph: clear}, add=[ox.Quad(s, p, o, graph) for s, p, o in triples])
+    kb.backend.commit(clear={target: clear}, add=[ox.Quad(s, p, o, target) for s, p, o in triples])
 
 
 def _read_claims_of(kb: Any, graphs: Iterable[str]) -> dict[str, list[TrackedClaim]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
 
 import kb
 from kb import iris
@@ -27,19 +28,20 @@ def _chart_helpers() -> dict[str, object]:
 
 
 @bp.get("/id/claim/<cid>.json")
-def claim_page_json(cid: str) -> object:
+def claim_page_json(cid: str) -> ResponseReturnValue:
     iri = iris.base() + "claim/" + cid
     knowledge = get_kb()
     try:
         detail = claim_detail(knowledge, iri)
     except kb.NotFoundError:
-        return _gone_or_version(knowledge, iri + ".json", f"claim/{cid}.json")
+        gone: ResponseReturnValue = _gone_or_version(knowledge, iri + ".json", f"claim/{cid}.json")  # type: ignore[assignment]
+        return gone
     return jsonify(claim_json(detail))
 
 
 @bp.post("/id/claim/<cid>/relate")
 @require_writer
-def relate_claim(cid: str) -> object:
+def relate_claim(cid: str) -> ResponseReturnValue:
     """Assert, confirm or reject ``this claim RELATION other`` (the form on the claim page)."""
     iri = iris.base() + "claim/" + cid
     relation = request.form.get("relation", "")
