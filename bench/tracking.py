@@ -8,7 +8,7 @@ Builds a tracking index (:mod:`kb.tracking.index`, the SQLite file kb keeps besi
 the store) holding ``--claims`` claims of synthetic articles (~10 claims each:
 60 % quotes, 20 % paraphrases, 20 % facts; words drawn from a Zipf-distributed
 vocabulary of 20,000 words, so common words are shared as in news text), then
-times :meth:`TrackingIndex.add` for ``--articles`` new 10-claim articles, each
+times :meth:`TrackingIndex.add` (which links, then stores) for ``--articles`` new 10-claim articles, each
 repeating some stored quotes verbatim, trimmed, with an inserted bracket, or
 re-punctuated. That call is the linking of the after-commit hook: normalize,
 look up the shingles, compare the candidates, store the claims and the links.
@@ -83,7 +83,7 @@ def main() -> None:
         quotes: list[str] = []
         for n in range(args.claims // 10):
             claims = article(rng, n, words, weights)
-            index.add(claims)
+            index.add(claims, link=n % 100 == 0)  # the corpus itself is loaded, not linked
             quotes.extend(" ".join(c.words) for c in claims if c.kind in ("DirectQuote", "PartialQuote"))
         built = time.perf_counter() - started
         times, links = [], 0

@@ -109,19 +109,29 @@ class KnowledgeBase:
         reason: str | None = None,
         action: str | None = None,
         progress: Progress[Any] = _no_progress,
+        notify: bool = True,
     ) -> IngestResult:
-        """Validate and write ``changes`` in one transaction (see :mod:`kb.writing.pipeline`)."""
+        """Validate and write ``changes`` in one transaction (see :mod:`kb.writing.pipeline`).
+
+        ``notify=False`` leaves the after-commit hooks (browse index, caches) to one
+        :meth:`notify` call after many writes: what bulk loads do, so that keeping the
+        derived indexes in step costs once per load, not once per batch."""
         from .writing.pipeline import commit
         from .writing.upgrade import mark_current
 
         result = commit(
             self.backend, changes, history=self.history, agent=agent, reason=reason, action=action,
-            hooks=self._hooks, progress=progress,
+            hooks=self._hooks if notify else (), progress=progress,
         )
         if result.changed and not self._layout_marked:
             mark_current(self.backend)  # a new store: written in the current layout from the start
             self._layout_marked = True
         return result
+
+    def notify(self, result: IngestResult) -> None:
+        """Run the after-commit hooks for writes made with ``commit(notify=False)``."""
+        for hook in self._hooks:
+            hook(result)
 
     @property
     def history(self) -> History:
@@ -196,18 +206,22 @@ class KnowledgeBase:
         batch: list[Change] = []
 
         def flush() -> None:
-            part = self.commit(batch)
+            part = self.commit(batch, notify=False)
             total.merge(part)
             if on_batch is not None:
                 on_batch(part)
             batch.clear()
 
-        for n, record in enumerate(records, 1):
-            batch.extend(record_changes(record, name))
-            if n % batch_size == 0:
+        try:
+            for n, record in enumerate(records, 1):
+                batch.extend(record_changes(record, name))
+                if n % batch_size == 0:
+                    flush()
+            if batch:
                 flush()
-        if batch:
-            flush()
+        finally:
+            if total.changed:
+                self.notify(total)  # the derived indexes follow once, after the last batch written
         return total
 
     def ingest_rdf(self, data: bytes | str, fmt: str, *, name: str = "upload", agent: str | None = None) -> IngestResult:

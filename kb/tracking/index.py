@@ -159,12 +159,13 @@ class TrackingIndex:
                 self.con.execute("DELETE FROM claims WHERE graph = ?", (graph,))
         return gone, links
 
-    def add(self, claims: Sequence[TrackedClaim]) -> list[Link]:
-        """Index the claims of one graph and link them to the claims indexed before: new to old."""
+    def add(self, claims: Sequence[TrackedClaim], *, link: bool = True) -> list[Link]:
+        """Index the claims of one graph and link them to the claims indexed before: new to old
+        (``link=False`` only indexes them: for loading claims known to be linked already)."""
         found: list[Link] = []
         with self.con:
             for claim in claims:
-                if claim.kind in TRACKED_KINDS:
+                if link and claim.kind in TRACKED_KINDS:
                     found.extend(self._candidates_links(claim))
             for claim in claims:
                 cur = self.con.execute(

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .. import iris
-from ..errors import InputError, ParseError
+from ..errors import InputError, KBError, ParseError
 from ..formats import check_storable, media_type, ox_format
 from ..store.convert import from_ox, to_ox
 from ..vocab import RDF, SDO
@@ -174,30 +174,30 @@ def ingest_dump(
         if not batch:
             return
         try:
-            total.merge(kb.commit(batch, agent=agent, reason=reason))
-        except InputError:
-            raise
-        except Exception as err:
-            from ..errors import KBError
-
-            if isinstance(err, KBError) and total.graphs:
-                done = sum(1 for s in total.graphs.values() if s != "unchanged")
-                raise type(err)(f"{err} ({done} graphs of {name} were written before this batch)") from None
+            total.merge(kb.commit(batch, agent=agent, reason=reason, notify=False))
+        except KBError as err:
+            done = sum(1 for s in total.graphs.values() if s != "unchanged")
+            if done:  # the message says what stays written; the error keeps its report
+                err.args = (f"{err} ({done} graphs of {name} were written before this batch)",)
             raise
         batch.clear()
         size = 0
 
     limit = BATCH_QUADS if large(p) else None  # a file under STREAM_BYTES is one all-or-nothing write
-    for change in _changes(p, kind, meta, split):
-        if change.graph in (iris.ENTITIES_GRAPH,):
-            continue  # derived again from the contributions
-        if change.graph == iris.PROVENANCE_GRAPH:
-            raise InputError(f"{name}: the graph {iris.PROVENANCE_GRAPH} is kept by kb and cannot be written")
-        batch.append(change)
-        size += len(change.ox())
-        if limit is not None and size >= limit:
-            flush()
-    flush()
+    try:
+        for change in _changes(p, kind, meta, split):
+            if change.graph in (iris.ENTITIES_GRAPH,):
+                continue  # derived again from the contributions
+            if change.graph == iris.PROVENANCE_GRAPH:
+                raise InputError(f"{name}: the graph {iris.PROVENANCE_GRAPH} is kept by kb and cannot be written")
+            batch.append(change)
+            size += len(change.ox())
+            if limit is not None and size >= limit:
+                flush()
+        flush()
+    finally:
+        if total.changed:
+            kb.notify(total)  # the derived indexes follow once, after the last batch written
     if not total.graphs:
         raise InputError(f"{name}: holds no triples")
     return total
