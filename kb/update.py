@@ -207,6 +207,11 @@ def apply_update(
     plan = plan_update(sparql)
     backend = kb.backend
     copy, copied = _copy(backend, plan)
+    for graph in plan.targets or ():
+        # A named graph an update clears or writes exists for it, stored or not (kb keeps no
+        # empty graphs): "CLEAR GRAPH <g>" of a graph not stored yet is then a no-op, not an error.
+        if isinstance(graph, URIRef) and graph not in iris.KEPT_GRAPHS:
+            copy.add_graph(ox.NamedNode(str(graph)))
     default_before = set(copy.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     try:
         copy.update(sparql)
@@ -224,6 +229,11 @@ def apply_update(
             new.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
         contents[graph] = new
     source = InputMeta("SPARQL Update", iris.sha256_hex(sparql), "application/sparql-update")
+    # CLEAR ALL / DROP ALL (and any update whose targets are not named) may clear what users
+    # wrote, not what kb derives and keeps itself: provenance and entities are left alone. An
+    # update that names a kept graph is refused (write_graphs).
+    if plan.targets is None:
+        contents = {g: c for g, c in contents.items() if g not in iris.KEPT_GRAPHS}
     return write_graphs(kb, contents, source, skolemize=True, action="updated", agent=agent, reason=reason)
 
 

@@ -246,13 +246,9 @@ def test_query_content_type_construct(endpoint: Endpoint) -> None:
     assert f"<{host}s>" in body and f"<{host}p>" in body  # relative IRIs resolved against the endpoint
 
 
-# -- updates --------------------------------------------------------------------------------
-# kb's update (kb/update.py) refuses `CLEAR ALL` because it would clear kb's own provenance
-# graph, and `CLEAR GRAPH` of a graph that does not exist; the protocol tests expect both to
-# succeed. Strict: when kb.update clears what it may and skips the rest, these start passing
-# and the marks must go.
-CLEAR_ALL = pytest.mark.xfail(strict=True, reason="kb.update refuses CLEAR ALL (kept provenance graph) and "
-                              "CLEAR GRAPH of a missing graph; needs kb/update.py to clear only what it may")
+# -- updates ----------------------------------------------------------------------------------
+# CLEAR ALL clears what users wrote and leaves kb's own provenance and entities graphs alone
+# (kb/update.py); CLEAR GRAPH of a graph not stored yet is a no-op.
 
 SETUP = f"""PREFIX dc: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -272,7 +268,6 @@ def _ask_xml(endpoint: Endpoint, query: str) -> bool:
     return boolean(media, body)
 
 
-@CLEAR_ALL
 def test_update_dataset_default_graph(update_endpoint: Endpoint) -> None:
     update = f"""PREFIX dc: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -300,7 +295,6 @@ def _two_not_three(target: str) -> str:
             f"FILTER NOT EXISTS {{ GRAPH <{target}> {{ <{DATA}data3.rdf> a {bib} . }} }} }}")
 
 
-@CLEAR_ALL
 def test_update_dataset_default_graphs(update_endpoint: Endpoint) -> None:
     target = "http://example.org/protocol-update-dataset-graphs-test/"
     params = "using-graph-uri=" + q(DATA + "data1.rdf") + "&using-graph-uri=" + q(DATA + "data2.rdf")
@@ -308,7 +302,6 @@ def test_update_dataset_default_graphs(update_endpoint: Endpoint) -> None:
                     _two_not_three(target))
 
 
-@CLEAR_ALL
 def test_update_dataset_named_graphs(update_endpoint: Endpoint) -> None:
     target = "http://example.org/protocol-update-dataset-named-graphs-test/"
     params = "using-named-graph-uri=" + q(DATA + "data1.rdf") + "&using-named-graph-uri=" + q(DATA + "data2.rdf")
@@ -316,7 +309,6 @@ def test_update_dataset_named_graphs(update_endpoint: Endpoint) -> None:
                     ("?s a dc:BibliographicResource", "GRAPH ?g { ?s a foaf:Document }"), _two_not_three(target))
 
 
-@CLEAR_ALL
 def test_update_dataset_full(update_endpoint: Endpoint) -> None:
     target = "http://example.org/protocol-update-dataset-full-test/"
     params = "using-graph-uri=" + q(DATA + "data1.rdf") + "&using-named-graph-uri=" + q(DATA + "data2.rdf")
@@ -328,20 +320,17 @@ def test_update_dataset_full(update_endpoint: Endpoint) -> None:
     _dataset_update(update_endpoint, params, target, where, check)
 
 
-@CLEAR_ALL
 def test_update_post_form(update_endpoint: Endpoint) -> None:
     status, _, text = update_endpoint.call("POST", "/sparql", "update=CLEAR%20ALL", ctype=FORM, auth=True)
     assert 200 <= status < 400, text
 
 
-@CLEAR_ALL
 def test_update_post_direct(update_endpoint: Endpoint) -> None:
     status, _, text = update_endpoint.call("POST", "/sparql", "CLEAR ALL", ctype="application/sparql-update",
                                            auth=True)
     assert 200 <= status < 400, text
 
 
-@CLEAR_ALL
 def test_update_base_uri(update_endpoint: Endpoint) -> None:
     update = ("CLEAR GRAPH <http://example.org/protocol-base-test/> ;\n"
               "INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
@@ -359,7 +348,7 @@ def test_update_base_uri(update_endpoint: Endpoint) -> None:
 
 
 def test_protocol_dataset_and_base_of_updates_without_clear_all(update_endpoint: Endpoint) -> None:
-    """What the update tests check, minus their CLEAR ALL / CLEAR GRAPH prelude (see CLEAR_ALL)."""
+    """What the update tests check, minus their CLEAR ALL / CLEAR GRAPH prelude."""
     target = "http://example.org/protocol-update-dataset-graphs-test/"
     update = SETUP.replace("CLEAR ALL ;\n", "") + \
         f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"
