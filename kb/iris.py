@@ -30,6 +30,7 @@ __all__ = [
     "PROVENANCE_GRAPH",
     "ENTITIES_GRAPH",
     "KEPT_GRAPHS",
+    "DERIVED_GRAPHS",
     "RELATIONS_GRAPH",
     "CURATIONS_GRAPH",
     "contribution_iri",
@@ -60,6 +61,9 @@ RELATIONS_GRAPH = URIRef(ID_BASE + "graph/relations")
 CURATIONS_GRAPH = URIRef(ID_BASE + "graph/curations")
 #: Graphs kb derives and keeps itself: no input, update or Graph Store request writes them.
 KEPT_GRAPHS = frozenset({PROVENANCE_GRAPH, ENTITIES_GRAPH, RELATIONS_GRAPH})
+#: The kept graphs kb derives from the others: an export holds them, and ingesting the
+#: export derives them again instead of reading them.
+DERIVED_GRAPHS = KEPT_GRAPHS - {PROVENANCE_GRAPH}
 
 
 def sha256_hex(data: bytes | str) -> str:

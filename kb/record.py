@@ -20,6 +20,7 @@ the JSON path, e.g. ``claims[3].speaker.end: must be an integer``.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -206,13 +207,13 @@ class _Reader:
             return None
         return value
 
-    def int(self, key: str) -> int:
+    def int(self, key: builtins.str) -> int:
         value = self._get(key, True)
         if isinstance(value, bool) or not isinstance(value, int):
             raise RecordError(f"{self.where(key)}: must be an integer")
         return value
 
-    def date(self, key: str) -> dt.date | None:
+    def date(self, key: builtins.str) -> dt.date | None:
         value = self.str(key)
         if value is None:
             return None
@@ -221,7 +222,7 @@ class _Reader:
         except ValueError:
             raise RecordError(f"{self.where(key)}: {value!r} is not a YYYY-MM-DD date") from None
 
-    def list(self, key: str) -> list[Any]:
+    def list(self, key: builtins.str) -> list[Any]:
         value = self.obj.get(key)
         if value is None:
             return []
@@ -229,7 +230,7 @@ class _Reader:
             raise RecordError(f"{self.where(key)}: must be a list")
         return value
 
-    def child(self, key: str) -> "_Reader | None":
+    def child(self, key: builtins.str) -> "_Reader | None":
         value = self.obj.get(key)
         return None if value is None else _Reader(value, self.where(key))
 
@@ -287,7 +288,7 @@ def _claim(reader: _Reader, text: str) -> ClaimRecord:
     if claim_text != expected:
         at = ", ".join(f"[{s.start}, {s.end})" for s in spans)
         raise VerbatimError(
-            f"{reader.where('text')}: {_short(claim_text)!r} differs from the document text "
+            f"{reader.where('text')}: {_short(claim_text or '')!r} differs from the document text "
             f"at {at}, which is {_short(expected)!r}"
         )
     if len(spans) > 1 and (reader.obj.get("start"), reader.obj.get("end")) not in (

@@ -282,9 +282,10 @@ class _Compiler:
         for d in self.g.objects(shape, SH.datatype):
             yield SH.DatatypeConstraintComponent, f"!({self.datatype_ok(d, v)})"
         for k in self.g.objects(shape, SH.nodeKind):
-            if k not in _NODE_KINDS:
+            kind = URIRef(str(k))
+            if kind not in _NODE_KINDS:
                 raise UnsupportedShapeError(f"{shape}: unknown sh:nodeKind {k}")
-            yield SH.NodeKindConstraintComponent, f"!({_NODE_KINDS[k].format(v=v)})"
+            yield SH.NodeKindConstraintComponent, f"!({_NODE_KINDS[kind].format(v=v)})"
         for pattern in self.g.objects(shape, SH.pattern):
             flags = self.one(shape, SH.flags)
             args = _t(Literal(str(pattern))) + (f", {_t(Literal(str(flags)))}" if flags is not None else "")
@@ -426,6 +427,7 @@ class CompiledShapes:
         """Yield (check, row) per violation; rows hold pyoxigraph terms ``this``, ``value``, ``path``."""
         for check, query in zip(self.checks, self._queries[focus]):
             result = store.query(query, use_default_graph_as_union=union)
+            assert isinstance(result, ox.QuerySolutions)  # every compiled check is a SELECT
             names = [v.value for v in result.variables]
             for solution in result:
                 yield check, {n: solution[n] for n in names}

@@ -145,7 +145,7 @@ def _report(results: Graph, focus_count: int) -> ValidationReport:
         messages = [str(m) for m in results.objects(result, SH.resultMessage)]
         violations.append(
             Violation(
-                focus=results.value(result, SH.focusNode),
+                focus=results.value(result, SH.focusNode) or URIRef("urn:kb:unknown-focus"),
                 message="; ".join(sorted(messages)) or "violates a shape",
                 severity=str(severity).rsplit("#", 1)[-1],
                 path=results.value(result, SH.resultPath),
@@ -253,7 +253,9 @@ def validate_store(
 
 
 def _count_subjects(store: ox.Store, union: bool) -> int:
-    for row in store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=union):
+    rows = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=union)
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
         return int(row["n"].value)
     return 0
 

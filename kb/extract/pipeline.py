@@ -43,7 +43,8 @@ def load_nlp() -> "Language":
             except OSError as exc:
                 raise ExtractionError(
                     f"spaCy model {MODEL} is not installed; run: pip install {MODEL_PIN}") from exc
+            tokenizer: Any = nlp.tokenizer  # a spaCy Tokenizer (typed as a plain callable)
             for title in SPECIAL_TITLES:
-                nlp.tokenizer.add_special_case(title, [{ORTH: title}])
+                tokenizer.add_special_case(title, [{ORTH: title}])
             _nlp = nlp
     return _nlp

@@ -25,6 +25,11 @@ QUOTE_KINDS = frozenset({"DirectQuote", "PartialQuote"})
 TRACKED_KINDS = QUOTE_KINDS | {"Paraphrase"}
 #: Candidates compared exactly per claim, the ones sharing the most shingles first.
 CANDIDATES = 40
+#: Only a claim's rarest shingles are looked up, and none carried by more claims than this:
+#: a common word pair ("prime minister") would make thousands of claims candidates, and the
+#: same quote always shares its rare pairs too.
+LOOKUPS = 8
+MAX_POSTINGS = 1000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -35,6 +40,7 @@ CREATE INDEX IF NOT EXISTS claims_graph ON claims (graph);
 CREATE TABLE IF NOT EXISTS shingles (h INTEGER NOT NULL, claim INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS shingles_h ON shingles (h);
 CREATE INDEX IF NOT EXISTS shingles_claim ON shingles (claim);
+CREATE TABLE IF NOT EXISTS df (h INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS links (src TEXT NOT NULL, dst TEXT NOT NULL, relation TEXT NOT NULL, score REAL NOT NULL,
   PRIMARY KEY (src, dst, relation));
 CREATE INDEX IF NOT EXISTS links_dst ON links (dst);
@@ -118,7 +124,7 @@ class TrackingIndex:
 
     def reset(self) -> None:
         with self.con:
-            for table in ("claims", "shingles", "links", "meta"):
+            for table in ("claims", "shingles", "df", "links", "meta"):
                 self.con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
     # -- reading --------------------------------------------------------------------
@@ -154,6 +160,7 @@ class TrackingIndex:
                 for cid, iri in self.con.execute("SELECT id, iri FROM claims WHERE graph = ?", (graph,)).fetchall():
                     gone.add(iri)
                     links.extend(self.links_of(iri))
+                    self.con.execute("UPDATE df SET n = n - 1 WHERE h IN (SELECT h FROM shingles WHERE claim = ?)", (cid,))
                     self.con.execute("DELETE FROM shingles WHERE claim = ?", (cid,))
                     self.con.execute("DELETE FROM links WHERE src = ? OR dst = ?", (iri, iri))
                 self.con.execute("DELETE FROM claims WHERE graph = ?", (graph,))
@@ -175,8 +182,9 @@ class TrackingIndex:
                      claim.doc_date, claim.outlet),
                 )
                 if claim.kind in TRACKED_KINDS:
-                    self.con.executemany("INSERT INTO shingles VALUES (?, ?)",
-                                         ((h, cur.lastrowid) for h in shingles(claim.words)))
+                    keys = [(h,) for h in shingles(claim.words)]
+                    self.con.executemany("INSERT INTO shingles VALUES (?, ?)", ((h, cur.lastrowid) for (h,) in keys))
+                    self.con.executemany("INSERT INTO df VALUES (?, 1) ON CONFLICT (h) DO UPDATE SET n = n + 1", keys)
             self.con.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
                                  ((x.src, x.dst, x.relation, x.score) for x in found))
         return found
@@ -186,11 +194,18 @@ class TrackingIndex:
         if not keys:
             return
         marks = ",".join("?" * len(keys))
+        rare = [h for (h,) in self.con.execute(
+            f"SELECT h FROM df WHERE h IN ({marks}) AND n <= ? ORDER BY n LIMIT ?",  # noqa: S608 - only placeholders
+            (*keys, MAX_POSTINGS, LOOKUPS),
+        )]
+        if not rare:
+            return
+        marks = ",".join("?" * len(rare))
         rows = self.con.execute(
             f"SELECT c.iri, c.graph, c.kind, c.words, c.speaker, c.said, c.doc, c.doc_date, c.outlet FROM "  # noqa: S608
             f"(SELECT claim, COUNT(*) AS n FROM shingles WHERE h IN ({marks}) GROUP BY claim ORDER BY n DESC LIMIT ?) AS s "
             f"JOIN claims c ON c.id = s.claim",
-            (*keys, CANDIDATES),
+            (*rare, CANDIDATES),
         ).fetchall()
         for row in rows:
             old = _claim(row)

@@ -39,6 +39,9 @@ SELECT ?g ?c ?kind ?text ?speaker ?said ?doc ?docdate ?outlet WHERE { GRAPH ?g {
              OPTIONAL { ?doc schema:datePublished ?docdate } OPTIONAL { ?doc schema:publisher ?outlet } } } }
 """
 
+#: Bumped when what the index holds changes: an index of another version is rebuilt from the store.
+INDEX_VERSION = "2"
+
 _indexes: "weakref.WeakKeyDictionary[Any, TrackingIndex]" = weakref.WeakKeyDictionary()
 _lock = threading.RLock()
 
@@ -49,7 +52,7 @@ def tracking_index(kb: Any) -> TrackingIndex:
         index = _indexes.get(kb)
         if index is None:
             index = _indexes[kb] = TrackingIndex(index_path(kb.location))
-        if index.meta("built") != "1" and not kb.read_only:
+        if index.meta("built") != INDEX_VERSION and not kb.read_only:
             rebuild(kb, index)
         return index
 
@@ -93,7 +96,7 @@ def rebuild(kb: Any, index: TrackingIndex | None = None) -> None:
         triples = derive(kb, index, every, curations(kb))
         target = _n(iris.RELATIONS_GRAPH)
         kb.backend.commit(drop=[target], add=[ox.Quad(s, p, o, target) for s, p, o in triples])
-        index.set_meta("built", "1")
+        index.set_meta("built", INDEX_VERSION)
 
 
 def link_hook(kb: Any) -> Callable[[Any], None]:
@@ -107,7 +110,7 @@ def link_hook(kb: Any) -> Callable[[Any], None]:
         with _lock:
             index = _indexes.get(knowledge) or TrackingIndex(index_path(knowledge.location))
             _indexes[knowledge] = index
-            if index.meta("built") != "1":
+            if index.meta("built") != INDEX_VERSION:
                 rebuild(knowledge, index)  # from the store, this write included
                 return
             update(knowledge, index, result.graphs)

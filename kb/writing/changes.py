@@ -155,12 +155,12 @@ def skolemize(graph: Graph, salt: str) -> Graph:
 def changes_from_rdf(ds: Dataset, source: InputMeta) -> list[Change]:
     """Triples of the default graph go to a graph named by the input's hash; named graphs keep their names.
 
-    The entities graph of an export is skipped: kb derives it again from the
-    contributions the other graphs hold.
+    The derived graphs of an export (entities, relations) are skipped: kb derives
+    them again from the graphs written.
     """
     changes = []
     for g in ds.graphs():
-        if len(g) == 0 or g.identifier == iris.ENTITIES_GRAPH:
+        if len(g) == 0 or g.identifier in iris.DERIVED_GRAPHS:
             continue
         if g.identifier == iris.PROVENANCE_GRAPH:
             raise InputError(f"{source.name}: the graph {iris.PROVENANCE_GRAPH} is kept by kb and cannot be written")

@@ -186,8 +186,8 @@ def ingest_dump(
     limit = BATCH_QUADS if large(p) else None  # a file under STREAM_BYTES is one all-or-nothing write
     try:
         for change in _changes(p, kind, meta, split):
-            if change.graph in (iris.ENTITIES_GRAPH,):
-                continue  # derived again from the contributions
+            if change.graph in iris.DERIVED_GRAPHS:
+                continue  # derived again from the graphs written
             if change.graph == iris.PROVENANCE_GRAPH:
                 raise InputError(f"{name}: the graph {iris.PROVENANCE_GRAPH} is kept by kb and cannot be written")
             batch.append(change)

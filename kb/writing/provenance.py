@@ -12,6 +12,7 @@ a query for the names of people and organizations must not list "kb" or file nam
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import pyoxigraph as ox
@@ -26,6 +27,7 @@ __all__ = ["TOOL_NAME", "tool_version", "generated", "invalidated", "now", "late
 TOOL_NAME = "kb"
 
 
+@functools.lru_cache(maxsize=1)
 def tool_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 

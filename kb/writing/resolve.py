@@ -20,7 +20,7 @@ graphs that name it, through the same pipeline, as one more write.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
 import pyoxigraph as ox
 
@@ -138,7 +138,7 @@ def relink_candidates(backend: Backend, triples: Iterable[OxTriple]) -> dict[ox.
     return out
 
 
-def _rdflib(node: ox.NamedNode) -> object:
+def _rdflib(node: ox.NamedNode) -> Any:
     from rdflib import URIRef
 
     return URIRef(node.value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 import kb
@@ -31,7 +33,7 @@ def _negotiate(path: str) -> tuple[str, str | None]:
 
 
 @bp.get("/id/<path:path>")
-def resource(path: str) -> object:
+def resource(path: str) -> Any:
     path, fmt = _negotiate(path)
     iri = iris.base() + path  # the deployment's own base (KB_BASE_IRI): its IRIs resolve here
     knowledge = get_kb()
@@ -91,5 +93,5 @@ def _gone_or_version(knowledge: kb.KnowledgeBase, iri: str, path: str) -> object
 
 
 @bp.get("/id/")
-def id_root() -> object:
+def id_root() -> Any:
     abort(404, "give a resource path after /id/")

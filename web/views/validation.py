@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify, render_template, request
 
 from kb import browse
@@ -13,7 +15,7 @@ bp = Blueprint("validation", __name__)
 
 @bp.get("/validation", defaults={"ext": None})
 @bp.get("/validation.<any(json):ext>")
-def validation(ext: str | None) -> object:
+def validation(ext: str | None) -> Any:
     report = browse.validation_report(get_kb())
     if ext == "json" or request.accept_mimetypes.best == "application/json":
         return jsonify(report.as_dict())
