@@ -54,6 +54,7 @@ ROUTED: dict[str, Routing] = {
     "ingest": Routing(inputs=("files", "metadata"), outputs=("report",)),
     "remove": Routing(),
     "restore": Routing(),
+    "relate": Routing(),
 }
 # Arguments that only mean something in the calling process.
 _LOCAL_ONLY = {"func", "store", "command", "base_iri"}  # base_iri: checked here, the store keeps its own

@@ -91,6 +91,21 @@ def test_ingest_while_serving_goes_through_the_server_with_the_local_output(serv
     assert remote.out == local.out
 
 
+def test_remove_history_and_restore_while_serving(served: Served) -> None:
+    """kb remove and kb restore go through the running server; kb history reads the store itself."""
+    assert kb_cli(served.store, "ingest", str(DEMO / "01_flood_barrier.json")).code == 0
+    doc = get_json(served.url + "/claims.json")["items"][0]["doc"]
+    removed = kb_cli(served.store, "remove", doc, "--reason", "test")
+    assert removed.code == 0, removed.err
+    assert removed.out.startswith("1 graph deleted; ")
+    assert get_json(served.url + "/claims.json")["total"] == 0
+    listed = json.loads(kb_cli(served.store, "history", doc, "--format", "json").out)
+    assert [(v["action"], v["reason"]) for v in listed] == [("removed", "test")]
+    restored = kb_cli(served.store, "restore", listed[0]["version"])
+    assert (restored.code, restored.out.split(";")[0]) == (0, "1 graph added")
+    assert get_json(served.url + "/claims.json")["total"] == 5
+
+
 def test_the_report_file_of_a_rejected_ingest_is_written_where_the_user_asked(served: Served, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     record = json.loads((DEMO / "01_flood_barrier.json").read_text())
