@@ -16,7 +16,7 @@ writes ``bench/results/core-<claims>-<timestamp>.json``. Sections:
 (b) incremental validation: ingesting one new 10-claim document into the full
     store (median over ``--docs`` different documents): the validation part and
     the whole ``ingest_record`` call;
-(c) full validation: ``KnowledgeBase.validate()`` and ``kb.validation.validate_store``
+(c) full validation: ``KnowledgeBase.validate()`` and ``kb.validating.validate_store``
     vs pySHACL on an in-memory rdflib graph of the same data;
 (d) engine: pyoxigraph direct vs oxrdflib (an rdflib Graph on the Oxigraph store)
     for typical queries and for writes.
@@ -50,11 +50,10 @@ import pyoxigraph as ox  # noqa: E402
 
 from generate import Corpus  # noqa: E402
 from kb import iris  # noqa: E402
-from kb.ingest import InputMeta, apply_changes, changes_from_record  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
 from kb.record import parse_record  # noqa: E402
-import kb.ingest  # noqa: E402
-import kb.validation  # noqa: E402
+import kb.writing.pipeline  # noqa: E402
+import kb.validating  # noqa: E402
 
 TMP = Path(os.environ.get("BENCH_TMP", tempfile.gettempdir()))
 
@@ -113,7 +112,7 @@ def bench_pyshacl_memory(data: Path, manifest: dict[str, Any], n_claims: int | N
     import pyshacl
     from rdflib import Dataset, Graph
 
-    from kb.validation import shapes_graph
+    from kb.validating import shapes_graph
 
     lines = []
     claims = 0
@@ -153,7 +152,7 @@ def bench_incremental(store_dir: Path, manifest: dict[str, Any], docs: int) -> d
     corpus = Corpus(seed=manifest["seed"], claims=manifest["claims"])
     kbase = KnowledgeBase(store_dir)
     spent: list[float] = []
-    real = kb.ingest.validate_quads
+    real = kb.writing.pipeline.validate_quads
 
     def timed_validate(*args: Any, **kwargs: Any) -> Any:
         t = time.perf_counter()
@@ -162,9 +161,9 @@ def bench_incremental(store_dir: Path, manifest: dict[str, Any], docs: int) -> d
         finally:
             spent.append(time.perf_counter() - t)
 
-    kb.ingest.validate_quads = timed_validate  # type: ignore[assignment]
+    kb.writing.pipeline.validate_quads = timed_validate  # type: ignore[assignment]
     whole, validation, context = [], [], []
-    real_context = kbase.backend.context_quads  # type: ignore[attr-defined]
+    real_context = kb.writing.pipeline.context_triples
 
     def timed_context(*args: Any, **kwargs: Any) -> Any:
         t = time.perf_counter()
@@ -173,7 +172,7 @@ def bench_incremental(store_dir: Path, manifest: dict[str, Any], docs: int) -> d
         finally:
             context.append(time.perf_counter() - t)
 
-    kbase.backend.context_quads = timed_context  # type: ignore[attr-defined]
+    kb.writing.pipeline.context_triples = timed_context  # type: ignore[assignment]
     try:
         for i in range(docs + 2):
             rec = corpus.document(i, n_claims=10, salt=f"incremental-{time.time_ns()}")
@@ -184,7 +183,8 @@ def bench_incremental(store_dir: Path, manifest: dict[str, Any], docs: int) -> d
                 whole.append(t)
                 validation.append(spent[-1])
     finally:
-        kb.ingest.validate_quads = real  # type: ignore[assignment]
+        kb.writing.pipeline.validate_quads = real  # type: ignore[assignment]
+        kb.writing.pipeline.context_triples = real_context  # type: ignore[assignment]
         kbase.close()
     return {
         "docs": docs,
@@ -200,7 +200,7 @@ def bench_full_validation(store_dir: Path, runs: int, kb_validate: bool = True) 
     kbase = KnowledgeBase(store_dir)
     times = []
     for _ in range(runs):
-        t_store, report = timed(lambda: kb.validation.validate_store(kbase.backend.store))  # type: ignore[attr-defined]
+        t_store, report = timed(lambda: kb.validating.validate_store(kbase.backend.store))  # type: ignore[attr-defined]
         times.append(t_store)
     out: dict[str, Any] = {"validate_store_s": median(times), "validate_store_violations": len(report.violations)}
     if kb_validate:  # on the embedded store with the SPARQL engine this is validate_store again
@@ -283,13 +283,13 @@ def main(argv: list[str] | None = None) -> int:
     manifest = json.loads((data / "manifest.json").read_text())
     skip = set(filter(None, args.skip.split(",")))
     print(f"data: {data} ({manifest['claims']} claims, {manifest['triples']} quads); "
-          f"validation engine: {kb.validation.engine()}", file=sys.stderr)
+          f"validation engine: {kb.validating.engine()}", file=sys.stderr)
     records = load_records(data, manifest)
     res: dict[str, Any] = {
         "date": dt.datetime.now().isoformat(timespec="seconds"), "claims": manifest["claims"],
         "quads": manifest["triples"], "runs": args.runs, "batch": args.batch,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "engine": kb.validation.engine(),
+        "engine": kb.validating.engine(),
     }
     bulk = [bench_bulk_load(data) for _ in range(args.runs)]
     res["bulk_load_s"] = median(bulk)

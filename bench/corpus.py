@@ -108,7 +108,7 @@ def turbo_validate(store: Path) -> tuple[float, set[str]]:
     import pyshacl_turbo
     from rdflib import Graph
 
-    from kb.validation import shapes_graph
+    from kb.validating import shapes_graph
 
     with KnowledgeBase(store, read_only=True) as kb:
         data = kb.export("nt", include_provenance=True)

@@ -18,7 +18,7 @@ Output layout (stable: other benchmarks read it)::
                                N-Triples; ``kb ingest OUT/reviews.nt`` stores them in
                                one graph named by the file's hash
     OUT/data.nq                everything above as N-Quads, exactly the triples kb
-                               writes (kb.mapping.record_to_graph for each record in
+                               writes (kb.writing.mapping.record_to_graph for each record in
                                its graph kb/iris.graph_iri(document id); the reviews in
                                the graph kb gives reviews.nt). Ingest provenance (the
                                graph .../graph/provenance) is not included: it depends
@@ -493,11 +493,11 @@ def _nt(text: str) -> str:
 
 
 def record_quads(record: dict[str, Any]) -> Iterator[str]:
-    """The N-Quads lines kb writes for a record (its document graph), via kb.mapping."""
+    """The N-Quads lines kb writes for a record (its document graph), via kb.writing.mapping."""
     import pyoxigraph as ox
 
     from kb import iris
-    from kb.mapping import record_to_graph
+    from kb.writing.mapping import record_to_graph
     from kb.record import parse_record
     from kb.store.convert import quad_to_ox
 

@@ -46,10 +46,10 @@ __all__ = [
 _WHERE = {
     "KnowledgeBase": "knowledge",
     "default_location": "knowledge",
-    "IngestResult": "ingest",
-    "QueryOutcome": "sandbox",
-    "ValidationReport": "validation",
-    "Violation": "validation",
+    "IngestResult": "writing.changes",
+    "QueryOutcome": "querying.sandbox",
+    "ValidationReport": "validating",
+    "Violation": "validating",
     "ArticleRecord": "record",
     "parse_record": "record",
     "SDO": "vocab",
@@ -60,11 +60,11 @@ _WHERE = {
 
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import *  # noqa: F401,F403
-    from .ingest import IngestResult
+    from .writing.changes import IngestResult
     from .knowledge import KnowledgeBase, default_location
     from .record import ArticleRecord, parse_record
-    from .sandbox import QueryOutcome
-    from .validation import ValidationReport, Violation
+    from .querying.sandbox import QueryOutcome
+    from .validating import ValidationReport, Violation
     from .vocab import KB, OA, PROV, SDO
 
 

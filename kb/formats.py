@@ -93,7 +93,7 @@ BY_CONTENT: list[tuple[frozenset[str], Callable[[str], bool], str]] = [
 ]
 
 #: Everything ``kb export`` writes: format name → (media type, file suffix). The RDF formats, and
-#: ``claimreview``: every review as ClaimReview JSON-LD, as fact-checkers publish it (kb.claimreview).
+#: ``claimreview``: every review as ClaimReview JSON-LD, as fact-checkers publish it (kb.importing.claimreview).
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     **{name: (spec[0], spec[1]) for name, spec in RDF_FORMATS.items()},
     "claimreview": ("application/ld+json", "json"),

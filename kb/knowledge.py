@@ -17,12 +17,12 @@ from .writing.context import stored_triples
 from .writing.history import History, Version, history_location
 from .writing.inputs import IngestReport, extract_all, ingest_bytes, ingest_paths, record_changes
 from .record import ArticleRecord, parse_record
-from .results import SELECT_FORMATS
-from .sandbox import QueryOutcome, QueryPool, QueryRequest
-from .sparql import check_read_only, keywords, syntax_message, with_prefixes
+from .querying.results import SELECT_FORMATS
+from .querying.sandbox import QueryOutcome, QueryPool, QueryRequest
+from .querying.syntax import check_read_only, keywords, syntax_message, with_prefixes
 from .store import Backend, open_backend
 from .store.convert import plain
-from .validation import ValidationReport, subjects_and_objects, validate_graph
+from .validating import ValidationReport, subjects_and_objects, validate_graph
 from .vocab import RDF, SDO, SPARQL_PREFIXES
 
 __all__ = ["KnowledgeBase", "default_location"]
@@ -324,7 +324,7 @@ class KnowledgeBase:
         the store itself; otherwise graph by graph, each with its context.
         """
         from .store.embedded import EmbeddedBackend
-        from .validation import engine, validate_store
+        from .validating import engine, validate_store
 
         if isinstance(self.backend, EmbeddedBackend) and engine() == "sparql":
             return validate_store(self.backend.store)
@@ -461,7 +461,7 @@ class KnowledgeBase:
         """Serialize the knowledge base (or one document's graph) in an RDF format, or every
         review as ClaimReview JSON-LD (``claimreview``; see :data:`kb.formats.EXPORT_FORMATS`)."""
         if fmt == "claimreview":  # the fact-checks as fact-checkers publish them, not the graphs
-            from .claimreview import feed_json
+            from .importing.claimreview import feed_json
 
             if document is not None or include_provenance:
                 raise UnknownFormatError("--format claimreview exports every review; --document and provenance need an RDF format")

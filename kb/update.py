@@ -29,7 +29,7 @@ from rdflib import Graph, URIRef, Variable
 
 from . import iris
 from .errors import ParseError, QueryError, ReadOnlyError
-from .sparql import keywords, query_form
+from .querying.syntax import keywords, query_form
 from .store.base import Backend
 from .store.convert import from_ox
 from .writing.changes import Change, IngestResult, InputMeta, skolemize as skolemize_graph

@@ -205,7 +205,7 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 #: kb's prefix table, the one place it is declared: Turtle output binds it, and users'
 #: queries (``kb query``, ``/sparql``, the workbench) may use these prefixes without
-#: PREFIX lines (see kb.sparql.with_prefixes).
+#: PREFIX lines (see kb.querying.syntax.with_prefixes).
 PREFIXES: dict[str, str] = {
     "schema": str(SDO._NS),
     "prov": str(PROV._NS),

@@ -27,6 +27,15 @@ def _demo_files() -> list[str]:
     return demo_files()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def shared_data_beside_the_checkout() -> None:
+    """The tests read the seed (and PolNeAR, the CLEF claims) from ../shared: without it, every test
+    fails here, loudly, instead of skipping."""
+    from gold import SEED_AVAILABLE, SHARED
+
+    assert SEED_AVAILABLE, f"{SHARED}/seed is missing: the tests need ../shared beside the checkout"
+
+
 @pytest.fixture(scope="session")
 def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A KnowledgeBase with the demo data and, when available, the seed article (read-only use)."""

@@ -6,8 +6,7 @@ Other tests import this module::
     record = seed_record()          # a dict in the claim-record JSON format
 
 The seed lives beside the checkout, in ``../shared/seed/``; when it is absent
-``SEED_AVAILABLE`` is false and tests should skip (``seed_record`` raises
-``FileNotFoundError``). The article text is never copied into the project: it is
+``SEED_AVAILABLE`` is false and every test fails (``conftest.py``): never a skip. The article text is never copied into the project: it is
 read from ``../shared`` with ``newline=""``, so offsets are code points of the
 file exactly as stored.
 

@@ -10,7 +10,7 @@ import pytest
 from behaviour import *  # noqa: F401,F403
 from behaviour import small_record
 from kb import KB, InputError, KnowledgeBase, NotFoundError, ParseError, iris
-from kb.claimreview import export_claimreviews, import_claimreview, normalize_verdict
+from kb.importing.claimreview import export_claimreviews, import_claimreview, normalize_verdict
 from kbtest import kb_cli
 
 DATA = Path(__file__).parent / "data" / "claimreview"
@@ -202,7 +202,7 @@ def test_kb_export_claimreview_refuses_a_document(tmp_path):
 
 
 def test_the_feed_of_one_speaker(make_kb):
-    from kb.claimreview import review_feed
+    from kb.importing.claimreview import review_feed
 
     kb = make_kb()
     doc = _review(2)

@@ -16,7 +16,7 @@ import pytest
 from behaviour import *  # noqa: F401,F403
 from behaviour import limitation
 from kb import InputError, ParseError
-from kb.claimskg import import_claimskg
+from kb.importing.claimskg import import_claimskg
 from kbtest import kb_cli
 
 ROOT = Path(__file__).resolve().parents[1]

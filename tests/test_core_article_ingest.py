@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from gold import SEED_AVAILABLE, SEED_TXT, seed_gold
+from gold import SEED_TXT, seed_gold
 from kbtest import kb_cli, snapshot
 
-pytestmark = pytest.mark.skipif(not SEED_AVAILABLE, reason="../shared/seed is not beside the checkout")
 
 SPANS = """PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX schema: <http://schema.org/>
 SELECT ?start ?end ?name WHERE {

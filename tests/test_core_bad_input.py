@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from gold import SEED_AVAILABLE, seed_record
+from gold import seed_record
 from kbtest import kb_cli, snapshot
 
 GOOD_TTL = """
@@ -88,7 +88,6 @@ def test_malformed_json_record_is_refused(store, tmp_path):
     _refused(store, tmp_path, "bad.json", '{"document": ', expect="bad.json: malformed JSON: Expecting value at line 1 column 14")
 
 
-@pytest.mark.skipif(not SEED_AVAILABLE, reason="../shared/seed is not beside the checkout")
 def test_a_quote_that_does_not_match_its_offsets_is_refused(store, tmp_path):
     record = seed_record()
     record["claims"][4]["start"] += 1  # one character off

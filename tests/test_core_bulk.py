@@ -1,5 +1,5 @@
-"""The bulk ingest path: the direct pyoxigraph builder (kb.oxmapping) gives exactly
-the triples of the rdflib reference (kb.mapping), the one-query context read gives
+"""The bulk ingest path: the direct pyoxigraph builder (kb.writing.oxmapping) gives exactly
+the triples of the rdflib reference (kb.writing.mapping), the one-query context read gives
 exactly the reference context, and ``KnowledgeBase.ingest_records`` writes what
 ``ingest_record`` writes, idempotently, batch by batch."""
 
@@ -13,12 +13,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from gold import SEED_AVAILABLE, seed_record
+from gold import seed_record
 from kb import KnowledgeBase, iris
 from kb.errors import ValidationError
 
-from kb.mapping import record_to_graph
-from kb.oxmapping import record_to_ox_triples
+from kb.writing.mapping import record_to_graph
+from kb.writing.oxmapping import record_to_ox_triples
 from kb.record import parse_record
 from kb.store.convert import from_ox, to_ox
 
@@ -46,7 +46,6 @@ def assert_same_triples(record) -> None:
     assert set(triples) == ox_set(graph)
 
 
-@pytest.mark.skipif(not SEED_AVAILABLE, reason="../shared/seed is not beside the checkout")
 def test_direct_builder_gives_the_reference_triples_on_the_seed():
     assert_same_triples(seed_record())
 
@@ -118,7 +117,7 @@ def test_a_rejected_batch_writes_nothing_and_earlier_batches_stay(tmp_path):
 
 
 def _meta():
-    from kb.ingest import InputMeta
+    from kb.writing.changes import InputMeta
 
     return InputMeta("t.json", "0" * 64, "application/json")
 

@@ -10,12 +10,11 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from gold import SEED_AVAILABLE, seed_record, seed_text
+from gold import seed_record, seed_text
 from kb import KnowledgeBase
 from kb.formats import parse_rdf
 from kbtest import snapshot
 
-pytestmark = pytest.mark.skipif(not SEED_AVAILABLE, reason="../shared/seed is not beside the checkout")
 
 CLAIMS_BY_SPEAKER = """
 SELECT ?name (COUNT(?c) AS ?n) WHERE { ?c a schema:Claim ; schema:author/schema:name ?name }

@@ -12,7 +12,7 @@ from rdflib import URIRef
 
 from behaviour import OTHER_RECORD, small_record
 from kb import KnowledgeBase, ValidationError, iris
-from kb.mapping import record_to_graph
+from kb.writing.mapping import record_to_graph
 from kb.record import parse_record
 from kb.store.convert import to_ox
 from kbtest import kb_cli

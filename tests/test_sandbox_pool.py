@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kb.sandbox import QueryPool, QueryRequest, default_workers
+from kb.querying.sandbox import QueryPool, QueryRequest, default_workers
 
 HEAVY = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
                      "SELECT", "json", 10)

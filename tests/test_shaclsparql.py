@@ -1,6 +1,6 @@
-"""The SHACL-to-SPARQL compiler (kb.shaclsparql) gives pySHACL's results.
+"""The SHACL-to-SPARQL compiler (kb.validating.compiled) gives pySHACL's results.
 
-Both engines validate the same graphs -- valid data made by kb.mapping, and
+Both engines validate the same graphs -- valid data made by kb.writing.mapping, and
 many invalid variants of it -- and must report the same (focus node, path,
 constraint component, value, source shape) results, with and without focus
 nodes. A coverage check makes sure the invalid variants exercise every
@@ -18,11 +18,11 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
-from kb.mapping import record_to_graph
+from kb.writing.mapping import record_to_graph
 from kb.record import parse_record
-from kb.shaclsparql import FOCUS_CLASS, FOCUS_GRAPH, UnsupportedShapeError, compile_shapes
+from kb.validating.compiled import FOCUS_CLASS, FOCUS_GRAPH, UnsupportedShapeError, compile_shapes
 from kb.store.convert import from_ox, to_ox
-from kb.validation import shapes_graph
+from kb.validating import shapes_graph
 from kb.vocab import ID_BASE, KB, OA, PROV, RDFS, SDO
 
 TEXT = (
@@ -106,7 +106,7 @@ def valid_graph() -> Graph:
     ]:
         g.add(t)
     # Round-trip through text, as data read from a file or the store: literal
-    # values are then what their lexical forms say (kb.mapping builds a decimal
+    # values are then what their lexical forms say (kb.writing.mapping builds a decimal
     # from a float, which pySHACL's datatype check looks at).
     return Graph().parse(data=g.serialize(format="nt"), format="nt")
 

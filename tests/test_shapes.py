@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gold import SEED_AVAILABLE, SEED_TXT, seed_record, seed_text  # noqa: E402
 
 from kb import iris  # noqa: E402
-from kb.mapping import record_to_graph  # noqa: E402
+from kb.writing.mapping import record_to_graph  # noqa: E402
 from kb.record import parse_record  # noqa: E402
-from kb.validation import engine, shapes_graph, validate_graph  # noqa: E402
+from kb.validating import engine, shapes_graph, validate_graph  # noqa: E402
 from kb.vocab import KB, OA, RDF, RDFS, SDO, SH, SKOS, XSD  # noqa: E402
 
 KBSH = "https://w3id.org/claimkb/shapes#"
@@ -448,7 +448,7 @@ def test_claim_confidence_conforms(g: Graph) -> None:
 
 @pytest.mark.xfail(
     engine() == "pyshacl",
-    reason="kb/mapping.py builds kb:confidence from a float; pySHACL checks xsd:decimal by the Python type (Decimal)",
+    reason="kb/writing/mapping.py builds kb:confidence from a float; pySHACL checks xsd:decimal by the Python type (Decimal)",
 )
 def test_mapped_confidence_is_a_decimal() -> None:
     record = small_record()

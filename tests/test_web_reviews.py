@@ -99,7 +99,7 @@ def test_the_sparql_endpoint_needs_no_prefix_lines_and_says_where_a_query_is_wro
 
 def test_a_claimskg_claim_page_shows_the_fact_checkers_label(fresh_web: Any) -> None:
     from kb.browse.detail import reviews_of
-    from kb.claimskg import import_claimskg
+    from kb.importing.claimskg import import_claimskg
 
     _app, knowledge = fresh_web
     import_claimskg(knowledge, (Path(__file__).parent / "data" / "claimskg" / "sample.ttl").read_bytes(), "turtle",

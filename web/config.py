@@ -22,7 +22,7 @@ def load_config(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         "KB_MAX_ROWS": int(_float("KB_MAX_ROWS", 10_000)),
         "MAX_CONTENT_LENGTH": int(_float("KB_MAX_UPLOAD_MB", 16) * 1024 * 1024),
         "KB_SPARQL_MAX_BODY": 512 * 1024,
-        # Queries that run at once (0: kb.sandbox.default_workers(), twice the cores, at least 4).
+        # Queries that run at once (0: kb.querying.sandbox.default_workers(), twice the cores, at least 4).
         "KB_QUERY_WORKERS": int(_float("KB_QUERY_WORKERS", 0)) or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

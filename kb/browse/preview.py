@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from .. import iris
 from ..errors import KBError
 from ..record import parse_record
-from ..validation import ValidationReport
+from ..validating import ValidationReport
 
 __all__ = ["RecordCheck", "check_record"]
 

@@ -145,7 +145,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     elif args.format == "turtle":
         from rdflib import Graph
 
-        from ..mapping import record_to_graph
+        from ..writing.mapping import record_to_graph
         from ..record import parse_record
         from ..vocab import PREFIXES
 
@@ -218,8 +218,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     text = _query_text(args)
     fmt = args.format
     with _kb_reader(args, query_timeout=args.timeout, query_workers=1) as kb:  # one query: one worker
-        from ..results import wire_format
-        from ..sparql import check_read_only
+        from ..querying.results import wire_format
+        from ..querying.syntax import check_read_only
 
         wire = wire_format(check_read_only(text), fmt)
         outcome = kb.query(text, result_format=wire, max_rows=args.max_rows)

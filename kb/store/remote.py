@@ -47,7 +47,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from ..errors import ParseError, QueryError, QueryTimeoutError, StoreError
-from ..sparql import _TOKEN
+from ..querying.syntax import _TOKEN
 from ..vocab import PREFIXES
 from .base import Backend, Quad, Row
 from .convert import from_ox, quad_to_ox, to_ox
@@ -314,14 +314,14 @@ class RemoteBackend(Backend):
 
     # -- users' queries -------------------------------------------------------------
     def user_query(self, request: Any, timeout: float) -> tuple[str, Any]:
-        """Run a :class:`kb.sandbox.QueryRequest` on the server, like ``QueryPool.run``.
+        """Run a :class:`kb.querying.sandbox.QueryRequest` on the server, like ``QueryPool.run``.
 
         The time limit is the HTTP timeout, checked again while results stream
         in; the server's own limit (``oxigraph serve --timeout-s``, Fuseki's
         ``arq:queryTimeout``) is what stops the query there.
         """
-        from ..results import serialize_boolean, serialize_select
-        from ..sandbox import QueryOutcome
+        from ..querying.results import serialize_boolean, serialize_select
+        from ..querying.sandbox import QueryOutcome
 
         deadline = time.monotonic() + timeout
         params: list[tuple[str, str]] = []

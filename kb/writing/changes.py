@@ -18,7 +18,7 @@ from rdflib.term import BNode
 from .. import iris
 from ..errors import InputError
 from ..record import ArticleRecord
-from ..validation import ValidationReport
+from ..validating import ValidationReport
 from ..vocab import RDF, SDO
 
 __all__ = [
@@ -119,7 +119,7 @@ def _graph_of(doc: URIRef) -> URIRef:
 
 def changes_from_record(record: ArticleRecord, source: InputMeta) -> list[Change]:
     """A claim record as one change: its document's graph (the rdflib reference mapping)."""
-    from ..mapping import record_to_graph
+    from .mapping import record_to_graph
 
     doc, graph = record_to_graph(record)
     return [Change(_graph_of(doc), graph, source, document=doc, claims=len(record.claims))]
@@ -127,8 +127,8 @@ def changes_from_record(record: ArticleRecord, source: InputMeta) -> list[Change
 
 def changes_from_record_ox(record: ArticleRecord, source: InputMeta) -> list[Change]:
     """:func:`changes_from_record` with the triples built directly as pyoxigraph terms
-    (:mod:`kb.oxmapping`): the same triples, without an rdflib graph."""
-    from ..oxmapping import record_to_ox_triples
+    (:mod:`kb.writing.oxmapping`): the same triples, without an rdflib graph."""
+    from .oxmapping import record_to_ox_triples
 
     doc, triples = record_to_ox_triples(record)
     return [Change(_graph_of(doc), None, source, document=doc, claims=len(record.claims), ox_triples=triples)]

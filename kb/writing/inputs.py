@@ -114,11 +114,11 @@ def changes_for(kb: "KnowledgeBase", item: InputFile, record: ArticleRecord | No
         return changes_from_record_ox(record_from_json(item.text, item.name), meta_for(item, "application/json"))
     name = os.path.basename(item.name)
     if item.kind == "claimreview":
-        from ..claimreview import claimreview_changes
+        from ..importing.claimreview import claimreview_changes
 
         return claimreview_changes(kb, item.data, name=name)
     if item.kind in REVIEW_KINDS:
-        from ..claimskg import claimskg_changes
+        from ..importing.claimskg import claimskg_changes
 
         return claimskg_changes(item.data, "csv" if item.kind == "claimskg-csv" else "turtle", name=name)
     ds = parse_rdf(item.text, item.kind, item.name)

@@ -34,7 +34,7 @@ from rdflib import URIRef
 from .. import iris
 from ..errors import ReadOnlyError, StoreError, ValidationError
 from ..store.base import Backend
-from ..validation import ValidationReport, validate_quads
+from ..validating import ValidationReport, validate_quads
 from ..vocab import KB, RDF, SDO
 from . import entities as E
 from .changes import Change, IngestResult, InputMeta, OxTriple
@@ -187,7 +187,7 @@ def _as_said(report: ValidationReport, new: Sequence[OxTriple]) -> ValidationRep
         return report
     from rdflib import URIRef as _URIRef
 
-    from ..validation import Violation
+    from ..validating import Violation
 
     said = {str(k.value): str(v.value) for k, v in E.CANONICAL.items()}
     fixed = []

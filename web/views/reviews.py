@@ -1,12 +1,12 @@
 """ClaimReview feeds: every fact-check in the knowledge base, or of one speaker's claims, as the
-JSON-LD fact-checkers publish and search engines read (``kb.claimreview.feed_json``, the same
+JSON-LD fact-checkers publish and search engines read (``kb.importing.claimreview.feed_json``, the same
 bytes as ``kb export --format claimreview``)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from kb.claimreview import feed_json
+from kb.importing.claimreview import feed_json
 from kb.formats import EXPORT_FORMATS
 from kb.vocab import ID_BASE
 

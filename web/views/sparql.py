@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 import kb
 from kb import browse
 from kb.formats import RDF_FORMATS, check_storable
-from kb.sparql import with_using
+from kb.querying.syntax import with_using
 
 from ..app import get_kb
 from ..security import is_authenticated, writer_agent, writes_enabled

@@ -1,6 +1,6 @@
 """A claim record straight to pyoxigraph triples: the bulk-ingest fast path.
 
-:func:`kb.mapping.record_to_graph` is the reference: it builds an rdflib
+:func:`kb.writing.mapping.record_to_graph` is the reference: it builds an rdflib
 ``Graph``, and adding to an rdflib graph (indexing every triple three ways)
 plus converting every term to pyoxigraph afterwards cost ~40% of a validated
 ingest. :func:`record_to_ox_triples` runs the *same* builder (its subclass only
@@ -19,8 +19,8 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from .mapping import _Builder
-from .store.convert import to_ox
-from .record import ArticleRecord
+from ..store.convert import to_ox
+from ..record import ArticleRecord
 
 __all__ = ["record_to_ox_triples", "OxTriple"]
 
@@ -69,6 +69,6 @@ _PREDICATES: dict[Node, ox.NamedNode] = {}
 
 
 def record_to_ox_triples(record: ArticleRecord) -> tuple[URIRef, list[OxTriple]]:
-    """The document IRI and the triples of :func:`kb.mapping.record_to_graph`, as pyoxigraph terms."""
+    """The document IRI and the triples of :func:`kb.writing.mapping.record_to_graph`, as pyoxigraph terms."""
     builder = _OxBuilder(record)
     return builder.doc, builder.build_ox()

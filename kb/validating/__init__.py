@@ -7,7 +7,7 @@ The whole knowledge base is validated only on demand (``kb validate``).
 
 Two engines give the same results (``tests/test_shaclsparql.py``):
 
-- ``sparql`` (the default): the shapes compiled to SPARQL by :mod:`kb.shaclsparql`
+- ``sparql`` (the default): the shapes compiled to SPARQL by :mod:`kb.validating.compiled`
   and run by Oxigraph, over a small in-memory store for a write or over the
   persistent store for ``kb validate``. It is 50-1000x faster than pySHACL (see
   ``bench/README.md``) and is what makes validated writes cheap.
@@ -29,8 +29,8 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import KBError
-from .vocab import PREFIXES, SH
+from ..errors import KBError
+from ..vocab import PREFIXES, SH
 
 __all__ = [
     "Violation",
@@ -49,7 +49,7 @@ def shapes_dir() -> Path:
     configured = os.environ.get("KB_SHAPES")
     if configured:
         return Path(configured)
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # kb/, above kb/validating/
     for candidate in (here.parent / "shapes", here / "shapes"):
         if candidate.is_dir():
             return candidate
@@ -161,7 +161,7 @@ def _report(results: Graph, focus_count: int) -> ValidationReport:
 
 @functools.lru_cache(maxsize=4)
 def _compile(folder: str) -> "CompiledShapes | None":
-    from .shaclsparql import UnsupportedShapeError, compile_shapes
+    from .compiled import UnsupportedShapeError, compile_shapes
 
     try:
         return compile_shapes(_load_shapes(folder))
@@ -190,7 +190,7 @@ def validate_graph(data: Graph, focus: Sequence[URIRef] | None = None) -> Valida
     is context for them (the stored nodes they link to).
     """
     if engine() == "sparql":
-        from .store.convert import to_ox
+        from ..store.convert import to_ox
 
         dg = ox.DefaultGraph()
         quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), dg) for s, p, o in data]
@@ -212,7 +212,7 @@ def validate_quads(quads: Iterable[ox.Quad], focus: Sequence[ox.NamedNode] | Non
         q if isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, dg) for q in quads
     )
     if focus is not None:
-        from .shaclsparql import FOCUS_CLASS, FOCUS_GRAPH
+        from .compiled import FOCUS_CLASS, FOCUS_GRAPH
 
         rdf_type = ox.NamedNode(str(RDF_TYPE))
         store.bulk_extend(ox.Quad(f, rdf_type, FOCUS_CLASS, FOCUS_GRAPH) for f in focus)
@@ -223,12 +223,12 @@ def validate_store(
     store: ox.Store, *, focus: bool = False, union: bool = True, focus_count: int | None = None
 ) -> ValidationReport:
     """Validate everything in an Oxigraph store (the union of its graphs with ``union``),
-    or, with ``focus``, only the nodes marked in :data:`kb.shaclsparql.FOCUS_GRAPH`.
+    or, with ``focus``, only the nodes marked in :data:`kb.validating.compiled.FOCUS_GRAPH`.
 
     This is also the fast path for ``kb validate``: run on the persistent store
     itself, it validates the whole knowledge base without copying it.
     """
-    from .store.convert import from_ox
+    from ..store.convert import from_ox
 
     violations = []
     for check, row in _compiled().run(store, focus=focus, union=union):
@@ -294,7 +294,7 @@ def _validate_pyshacl(data: Graph, focus: Sequence[URIRef] | None) -> Validation
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 if False:  # pragma: no cover - for type checkers only
-    from .shaclsparql import CompiledShapes
+    from .compiled import CompiledShapes
 
 
 def subjects_and_objects(graph: Iterable[tuple[Node, Node, Node]]) -> set[URIRef]:

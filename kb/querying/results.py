@@ -42,7 +42,7 @@ OUTPUT_FORMATS: dict[str, dict[str, str]] = {
 def wire_format(form: str, output: str) -> str:
     """The format to ask for when a ``form`` query's results are shown as ``output``;
     a :class:`~kb.errors.UnknownFormatError` naming what that form gives otherwise."""
-    from .errors import UnknownFormatError
+    from ..errors import UnknownFormatError
 
     table = OUTPUT_FORMATS.get(form, {})
     if output not in table:

@@ -205,11 +205,11 @@ def worker_main(store_path: str) -> None:
 
 
 class _Worker:
-    """A ``python -m kb.sandbox STORE`` process: no fork, no re-import of the caller's main."""
+    """A ``python -m kb.querying.sandbox STORE`` process: no fork, no re-import of the caller's main."""
 
     def __init__(self, store_path: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kb.sandbox", store_path],
+            [sys.executable, "-m", "kb.querying.sandbox", store_path],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=_PACKAGE_PARENT,

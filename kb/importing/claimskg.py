@@ -40,14 +40,14 @@ from typing import TYPE_CHECKING, Iterator
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from . import iris
-from .errors import InputError
-from .formats import canonical_format, decode_utf8, media_type, parse_rdf
-from .writing.changes import Change, IngestResult, InputMeta
-from .vocab import KB, RDF, SDO, XSD
+from .. import iris
+from ..errors import InputError
+from ..formats import canonical_format, decode_utf8, media_type, parse_rdf
+from ..writing.changes import Change, IngestResult, InputMeta
+from ..vocab import KB, RDF, SDO, XSD
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .knowledge import KnowledgeBase
+    from ..knowledge import KnowledgeBase
 
 __all__ = ["CLAIMSKG", "NIF", "ITSRDF", "reviews_from_rdf", "reviews_from_csv", "import_claimskg", "CSV_COLUMNS"]
 

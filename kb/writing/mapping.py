@@ -11,10 +11,10 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import iris
-from .errors import RecordError
-from .record import ArticleRecord, ClaimRecord, Entity, Mention, SaidDate, Span
-from .vocab import KB, OA, RDF, RDFS, SDO, XSD
+from .. import iris
+from ..errors import RecordError
+from ..record import ArticleRecord, ClaimRecord, Entity, Mention, SaidDate, Span
+from ..vocab import KB, OA, RDF, RDFS, SDO, XSD
 
 __all__ = ["record_to_graph", "CLAIM_KIND_IRIS", "PRECISION_IRIS", "CONTEXT_CHARS"]
 

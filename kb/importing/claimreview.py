@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING, Any, Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import BNode, Node
 
-from . import iris
-from .errors import InputError, NotFoundError
-from .formats import decode_utf8, parse_rdf
-from .writing.changes import Change, IngestResult, InputMeta
-from .vocab import KB, RDF, SDO, XSD
+from .. import iris
+from ..errors import InputError, NotFoundError
+from ..formats import decode_utf8, parse_rdf
+from ..writing.changes import Change, IngestResult, InputMeta
+from ..vocab import KB, RDF, SDO, XSD
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .knowledge import KnowledgeBase
+    from ..knowledge import KnowledgeBase
 
 __all__ = ["normalize_verdict", "reviews_from_jsonld", "import_claimreview", "export_claimreviews", "review_feed",
            "feed_json", "dumps", "VERDICT_LABELS"]

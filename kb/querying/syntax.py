@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import QueryError, ReadOnlyError
-from .vocab import PREFIXES
+from ..errors import QueryError, ReadOnlyError
+from ..vocab import PREFIXES
 
 __all__ = ["query_form", "check_read_only", "keywords", "with_prefixes", "syntax_message", "with_using"]
 

@@ -1,0 +1,1 @@
+"""Querying: users' read-only, time-limited SPARQL (the sandbox), its syntax checks and result formats."""
