@@ -144,30 +144,30 @@ def entities_of(triples: Iterable[OxTriple]) -> set[ox.NamedNode]:
     return {o for _s, p, o in triples if p == SPECIALIZATION_OF and isinstance(o, ox.NamedNode)}
 
 
+def _found(backend: Backend, nodes: Iterable[ox.NamedNode], query: str, size: int) -> set[ox.NamedNode]:
+    """The ``?found`` IRIs of ``query`` (whose ``VALUES`` block is ``{values}``), run over ``nodes``
+    in chunks; the nodes are serialized by pyoxigraph, never pasted from user text."""
+    found: set[ox.NamedNode] = set()
+    for chunk in _chunks(sorted(nodes, key=str), size):
+        _names, rows = backend.select(query.replace("{values}", " ".join(str(n) for n in chunk)), union=False)
+        found |= {_n(row["found"].value) for row in rows}
+    return found
+
+
 def contributed_to(backend: Backend, graphs: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
     """The entities the stored ``graphs`` contribute to (those a replacement or removal re-derives)."""
-    found: set[ox.NamedNode] = set()
-    for chunk in _chunks(sorted(graphs, key=str), 500):
-        values = " ".join(str(g) for g in chunk)
-        _names, rows = backend.select(
-            f"SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?c {SPECIALIZATION_OF} ?e }} }}",
-            union=False,
-        )
-        found |= {_n(row["e"].value) for row in rows}
-    return found
+    return _found(
+        backend, graphs, f"SELECT DISTINCT ?found WHERE {{ VALUES ?g {{ {{values}} }} GRAPH ?g {{ ?c {SPECIALIZATION_OF} ?found }} }}", 500
+    )
 
 
 def known_entities(backend: Backend, nodes: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
     """Which of ``nodes`` the entities graph describes (untyped subjects of an input may be entities)."""
-    found: set[ox.NamedNode] = set()
-    for chunk in _chunks(sorted(nodes, key=str), 1000):
-        values = " ".join(str(n) for n in chunk)
-        _names, rows = backend.select(
-            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} GRAPH {_n(iris.ENTITIES_GRAPH)} {{ ?s {TYPE} ?t }} }}",
-            union=False,
-        )
-        found |= {_n(row["s"].value) for row in rows}
-    return found
+    return _found(
+        backend, nodes,
+        f"SELECT DISTINCT ?found WHERE {{ VALUES ?found {{ {{values}} }} GRAPH {_n(iris.ENTITIES_GRAPH)} {{ ?found {TYPE} ?t }} }}",
+        1000,
+    )
 
 
 Counts = dict[ox.NamedNode, dict[tuple[Any, Any], int]]
