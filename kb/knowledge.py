@@ -11,7 +11,7 @@ from rdflib.term import Node
 
 from . import iris
 from .errors import InputError, KBError, NotFoundError, ParseError, QueryError, QueryTimeoutError, UnknownFormatError
-from .formats import InputFile, canonical_format
+from .formats import InputFile, canonical_format, media_type
 from .writing.changes import Change, IngestResult, InputMeta, changes_from_record_ox as changes_from_record
 from .writing.context import stored_triples
 from .writing.history import History, Version, history_location
@@ -23,7 +23,7 @@ from .querying.syntax import check_read_only, keywords, syntax_message, with_pre
 from .store import Backend, open_backend
 from .store.convert import plain
 from .validating import ValidationReport, subjects_and_objects, validate_graph
-from .vocab import RDF, SDO, SPARQL_PREFIXES
+from .vocab import PREFIXES, RDF, SDO, SPARQL_PREFIXES
 
 __all__ = ["KnowledgeBase", "default_location"]
 
@@ -402,6 +402,8 @@ class KnowledgeBase:
             # FROM / FROM NAMED; with neither, kb's default: the union of all graphs.
             union_default=not (default_graphs or named_graphs or "FROM" in keywords(sparql)),
             base_iri=base_iri,
+            prefixes=tuple(PREFIXES.items()),
+            media_type=media_type(fmt) if form in ("CONSTRUCT", "DESCRIBE") else "",
         )
         limit = timeout or self.query_timeout
         status, payload = self._user_query(request, limit, arrived)

@@ -33,14 +33,8 @@ from typing import Any
 __all__ = ["QueryRequest", "QueryOutcome", "QueryPool", "execute", "default_workers"]
 
 # Workers import kb from where this process found it, installed or not.
-_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # above kb/querying/
 
-# A copy of kb.vocab.PREFIXES would drag rdflib into every worker; these are plain strings.
-_PREFIXES = {
-    "schema": "http://schema.org/", "prov": "http://www.w3.org/ns/prov#", "oa": "http://www.w3.org/ns/oa#",
-    "kb": "https://w3id.org/claimkb/ns#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def default_workers() -> int:
@@ -60,6 +54,10 @@ class QueryRequest:
     # dataset to the query's own FROM / FROM NAMED (SPARQL 1.1 dataset semantics).
     union_default: bool = True
     base_iri: str | None = None  # relative IRIs in the query resolve against it
+    # kb.vocab.PREFIXES, for RDF output: sent with each request, so that workers never import
+    # rdflib (which kb.vocab's declarations need) and the table is declared once.
+    prefixes: tuple[tuple[str, str], ...] = ()
+    media_type: str = ""  # of result_format, from kb.formats.RDF_FORMATS, for CONSTRUCT and DESCRIBE
 
 
 @dataclass(frozen=True)
@@ -104,18 +102,9 @@ def execute(store: Any, request: QueryRequest) -> QueryOutcome:
     triples = list(itertools.islice(result, request.max_rows + 1))
     truncated = len(triples) > request.max_rows
     triples = triples[: request.max_rows]
-    fmt = _rdf_formats()[request.result_format]
-    body = ox.serialize(triples, format=fmt, prefixes=_PREFIXES) or b""
+    fmt = ox.RdfFormat.from_media_type(request.media_type)  # kb.formats' one table, by its media type
+    body = ox.serialize(triples, format=fmt, prefixes=dict(request.prefixes)) or b""
     return QueryOutcome(request.form, body, len(triples), truncated, request.result_format)
-
-
-def _rdf_formats() -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    return {
-        "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-        "xml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
-    }
 
 
 def _send(stream: Any, obj: object) -> None:

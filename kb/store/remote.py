@@ -49,8 +49,9 @@ from rdflib.term import Node
 from ..errors import ParseError, QueryError, QueryTimeoutError, StoreError
 from ..querying.syntax import _TOKEN
 from ..vocab import PREFIXES
-from .base import Backend, Quad, Row
-from .convert import from_ox, quad_to_ox, to_ox
+from ..formats import ox_format
+from .base import Backend, Row
+from .convert import from_ox, to_ox
 from .virtuoso import INSERT_MAX as _VIRTUOSO_INSERT_MAX, STAGING, staged_commit
 
 __all__ = ["RemoteBackend", "inject_values", "UNION_MODES"]
@@ -58,10 +59,6 @@ __all__ = ["RemoteBackend", "inject_values", "UNION_MODES"]
 UNION_MODES = ("oxigraph", "fuseki", "native", "graphs", "virtuoso")
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
-_RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML,
-}
 _DUMP_CHUNK = 200  # graphs per dump request: keeps each request body small
 _DEFAULT_TIMEOUT = 60.0
 # Graphs a fresh Virtuoso holds for itself (its RDF views, the LDP vocabulary, the
@@ -286,7 +283,7 @@ class RemoteBackend(Backend):
             raise StoreError(f"the write failed and nothing was stored: {err}") from None
 
     def dump(self, fmt: str, graphs: Sequence[URIRef]) -> bytes:
-        rdf_format = _RDF_FORMATS[fmt]
+        rdf_format = ox_format(fmt)
         quads: list[ox.Quad] = []
         graphs = list(graphs)
         for start in range(0, len(graphs), _DUMP_CHUNK):
@@ -367,7 +364,7 @@ class RemoteBackend(Backend):
         truncated = len(items) > request.max_rows
         items = items[: request.max_rows]
         if graph_form:
-            fmt = _RDF_FORMATS[request.result_format]
+            fmt = ox_format(request.result_format)
             body = ox.serialize(items, format=fmt, prefixes=PREFIXES) or b""
             return ("ok", QueryOutcome(request.form, body, len(items), truncated, request.result_format))
         body = serialize_select(names, items, request.result_format, truncated=truncated)
