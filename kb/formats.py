@@ -19,6 +19,7 @@ from typing import Any, Callable
 from rdflib import Dataset
 
 from .errors import InputError, ParseError, UnknownFormatError
+from .vocab import KB
 
 __all__ = [
     "RDF_FORMATS",
@@ -79,7 +80,7 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _CLAIMREVIEW = re.compile(r'"@type"\s*:\s*(\[[^\]]*)?"(schema:|https?://schema\.org/)?ClaimReview"')
 _CLAIMSKG = re.compile(r"http://data\.gesis\.org/claimskg/")
 _RDF_CLAIMREVIEW = re.compile(r"(schema:|schema\.org/)ClaimReview\b")
-_KB_NS = "https://w3id.org/claimkb/ns#"
+_KB_NS = str(KB._NS)
 
 #: Recognition by content, after the suffix: (kinds a suffix gives, test of the text, the kind it is then).
 #: Fact-checks are mapped onto kb's model rather than stored as they are: ClaimReview JSON (one

@@ -8,6 +8,7 @@ from typing import Any
 from rdflib import URIRef
 
 from ..errors import NotFoundError
+from ..vocab import KB, RDF, SDO
 from .nodes import text
 from .store import cached, get_index
 
@@ -20,14 +21,14 @@ _PROPS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
 _NAME = "SELECT ?s ?name WHERE { ?s schema:name ?name } LIMIT 1"
 _MEMBERS = "SELECT DISTINCT ?e ?role ?person WHERE { ?role schema:memberOf ?e . ?person schema:memberOf ?role }"
 _CHILDREN = "SELECT DISTINCT ?e ?child WHERE { ?child schema:parentOrganization ?e }"
-_SDO = "http://schema.org/"
+_SDO = str(SDO._NS)
 
 _TYPES = {
-    "http://schema.org/Person": "Person",
-    "http://schema.org/Organization": "Organization",
-    "http://schema.org/NewsMediaOrganization": "News media",
-    "http://schema.org/Place": "Place",
-    "https://w3id.org/claimkb/ns#AnonymousSource": "Anonymous source",
+    str(SDO.Person): "Person",
+    str(SDO.Organization): "Organization",
+    str(SDO.NewsMediaOrganization): "News media",
+    str(SDO.Place): "Place",
+    str(KB.AnonymousSource): "Anonymous source",
 }
 
 
@@ -92,13 +93,13 @@ def entity_detail(kb: Any, iri: str) -> Entity:
     names = sorted(str(n) for n in p.get(_SDO + "name", []))
     if not names:
         raise NotFoundError(f"no person or organization {iri}")
-    types = sorted({_TYPES[t] for t in p.get("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", []) if t in _TYPES})
+    types = sorted({_TYPES[t] for t in p.get(str(RDF.type), []) if t in _TYPES})
     aliases = sorted({str(a) for a in p.get(_SDO + "alternateName", [])} | set(names[1:]))
     parent = _s((p.get(_SDO + "parentOrganization") or [""])[0])
     e = Entity(
         iri=iri, name=names[0], types=types, aliases=aliases,
         honorific=_s((p.get(_SDO + "honorificPrefix") or [""])[0]),
-        relation=_s((p.get("https://w3id.org/claimkb/ns#relation") or [""])[0]),
+        relation=_s((p.get(str(KB.relation)) or [""])[0]),
         parent=parent, parent_name=_name(kb, parent) if parent else "",
     )
     roles = {r for r in (_role(kb, str(x)) for x in p.get(_SDO + "memberOf", [])) if r is not None}

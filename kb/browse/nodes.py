@@ -14,11 +14,13 @@ from typing import Any
 
 from rdflib import URIRef
 
+from ..vocab import KB as _KB, RDF as _RDF, SDO as _SDO
+
 __all__ = ["props", "first", "name_of", "text", "SDO", "KBNS", "RDF_TYPE"]
 
-SDO = "http://schema.org/"
-KBNS = "https://w3id.org/claimkb/ns#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SDO = str(_SDO._NS)  # namespace strings, from kb.vocab (the one place they are declared)
+KBNS = str(_KB._NS)
+RDF_TYPE = str(_RDF.type)
 
 _PROPS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
 _NAME = "SELECT ?s ?name WHERE { ?s schema:name ?name } LIMIT 1"

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from rdflib import URIRef
 
 from ..iris import ENTITIES_GRAPH, PROVENANCE_GRAPH
-from ..vocab import KB
+from ..vocab import KB, SDO
 
 __all__ = ["CLAIM_COLUMNS", "KINDS", "VERDICTS", "graph_fingerprints", "claim_rows", "claim_orgs", "claim_verdicts",
            "claim_checkers", "claim_keywords", "claim_search_fields", "Labels"]
@@ -32,9 +32,9 @@ VERDICTS = {
     str(KB.VerdictOther): "other",
 }
 _SPEAKER_TYPES = {
-    "http://schema.org/Person": "Person",
-    "http://schema.org/Organization": "Organization",
-    "http://schema.org/NewsMediaOrganization": "Organization",
+    str(SDO.Person): "Person",
+    str(SDO.Organization): "Organization",
+    str(SDO.NewsMediaOrganization): "Organization",
     str(KB.AnonymousSource): "Anonymous",
 }
 

@@ -11,18 +11,18 @@ from rdflib import URIRef
 from .. import iris
 from ..errors import NotFoundError
 from ..iris import PROVENANCE_GRAPH
-from ..vocab import PREFIXES
+from ..vocab import KB, PREFIXES, SDO
 
 __all__ = ["PAGE_KINDS", "page_kind", "describe_rdf", "Statement", "statements", "short_iri", "label_of"]
 
 #: rdf:type → which page renders the resource (the first match wins).
 PAGE_KINDS = (
-    ("http://schema.org/Claim", "claim"),
-    ("http://schema.org/NewsArticle", "document"),
-    ("http://schema.org/Person", "entity"),
-    ("http://schema.org/Organization", "entity"),
-    ("http://schema.org/NewsMediaOrganization", "entity"),
-    ("https://w3id.org/claimkb/ns#AnonymousSource", "entity"),
+    (str(SDO.Claim), "claim"),
+    (str(SDO.NewsArticle), "document"),
+    (str(SDO.Person), "entity"),
+    (str(SDO.Organization), "entity"),
+    (str(SDO.NewsMediaOrganization), "entity"),
+    (str(KB.AnonymousSource), "entity"),
 )
 # A path kb mints: letters, digits and - _ . / only, so it is safe inside <...> in a query.
 # (The base itself is checked when it is configured: kb.baseiri.)

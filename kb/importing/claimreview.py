@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["normalize_verdict", "reviews_from_jsonld", "import_claimreview", "export_claimreviews", "review_feed",
            "feed_json", "dumps", "VERDICT_LABELS"]
 
-_SCHEMA = "http://schema.org/"
+_SCHEMA = str(SDO._NS)
 _SCHEMA_HTTPS = "https://schema.org/"
 _WORKS = {"CreativeWork", "NewsArticle", "Article", "BlogPosting", "SocialMediaPosting", "WebPage", "VideoObject",
           "AudioObject", "ImageObject", "MediaObject", "Report", "Message", "Clip", "TVEpisode", "RadioEpisode",
@@ -96,7 +96,7 @@ def _https_to_http(graph: Graph) -> Graph:
     """Publishers write both schema.org namespaces; kb's is http://schema.org/."""
     def fix(t: Node) -> Node:
         if isinstance(t, URIRef) and str(t).startswith(_SCHEMA_HTTPS):
-            return URIRef("http://schema.org/" + str(t)[len(_SCHEMA_HTTPS):])
+            return URIRef(_SCHEMA + str(t)[len(_SCHEMA_HTTPS):])
         return t
 
     out = Graph()

@@ -44,7 +44,7 @@ from .. import iris
 from ..errors import InputError
 from ..formats import canonical_format, decode_utf8, media_type, parse_rdf
 from ..writing.changes import Change, IngestResult, InputMeta
-from ..vocab import KB, RDF, SDO, XSD
+from ..vocab import KB, OWL, RDF, SDO, XSD
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..knowledge import KnowledgeBase
@@ -55,9 +55,9 @@ CLAIMSKG = Namespace("http://data.gesis.org/claimskg/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 ITSRDF = Namespace("https://www.w3.org/2005/11/its/rdf#")
 DCT = Namespace("http://purl.org/dc/terms/")
-OWL_SAME_AS = URIRef("http://www.w3.org/2002/07/owl#sameAs")
+OWL_SAME_AS = URIRef(str(OWL.sameAs))
 CLAIMSKG_ORG = CLAIMSKG["organization/claimskg"]
-_S = "http://schema.org/"
+_S = str(SDO._NS)
 
 #: ClaimsKG's normalized rating (value and name) → kb's verdict.
 VERDICTS = {1: KB.VerdictFalse, 2: KB.VerdictMixture, 3: KB.VerdictTrue, -1: KB.VerdictOther}

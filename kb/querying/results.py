@@ -51,8 +51,10 @@ def wire_format(form: str, output: str) -> str:
     return table[output]
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# Read off pyoxigraph, not spelled here: this module runs in query workers, which do not load
+# kb.vocab (its declarations need rdflib).
+_XSD_STRING = ox.Literal("").datatype.value
+_LANG_STRING = ox.Literal("", language="en").datatype.value
 
 
 def term_json(term: Any) -> dict[str, str]:

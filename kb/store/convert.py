@@ -15,9 +15,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from ..vocab import RDF, XSD
+
 __all__ = ["to_ox", "from_ox", "quad_to_ox", "plain"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = str(XSD._NS)
 _INTEGERS = {
     _XSD + t
     for t in (
@@ -26,7 +28,7 @@ _INTEGERS = {
         "nonPositiveInteger",
     )
 }
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_RDF_LANG_STRING = str(RDF.langString)
 
 
 _DATATYPES: dict[str, Any] = {}

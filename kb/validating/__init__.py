@@ -30,7 +30,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import KBError
-from ..vocab import PREFIXES, SH
+from ..vocab import PREFIXES, RDF, SH
 
 __all__ = [
     "Violation",
@@ -291,7 +291,7 @@ def _validate_pyshacl(data: Graph, focus: Sequence[URIRef] | None) -> Validation
     return report
 
 
-RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = URIRef(str(RDF.type))
 
 if False:  # pragma: no cover - for type checkers only
     from .compiled import CompiledShapes
@@ -302,6 +302,6 @@ def subjects_and_objects(graph: Iterable[tuple[Node, Node, Node]]) -> set[URIRef
     for s, p, o in graph:
         if isinstance(s, URIRef):
             nodes.add(s)
-        if isinstance(o, URIRef) and str(p) != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
+        if isinstance(o, URIRef) and str(p) != str(RDF.type):
             nodes.add(o)
     return nodes
