@@ -6,24 +6,23 @@ import datetime as dt
 import os
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from . import iris
-from .errors import InputError, KBError, NotFoundError, ParseError, QueryError, QueryTimeoutError, UnknownFormatError
+from .errors import KBError, NotFoundError, ParseError, QueryError, QueryTimeoutError, UnknownFormatError
 from .formats import InputFile, canonical_format, media_type
 from .writing.changes import Change, IngestResult, InputMeta, changes_from_record_ox as changes_from_record
-from .writing.context import stored_triples
 from .writing.history import History, Version, history_location
-from .writing.inputs import IngestReport, extract_all, ingest_bytes, ingest_paths, record_changes
+from .writing.inputs import IngestReport, extract_all, ingest_bytes, ingest_paths, ingest_record_batches, record_changes
 from .record import ArticleRecord, parse_record
 from .querying.results import SELECT_FORMATS
 from .querying.sandbox import QueryOutcome, QueryPool, QueryRequest
 from .querying.syntax import check_read_only, keywords, syntax_message, with_prefixes
 from .store import Backend, open_backend
 from .store.convert import plain
-from .validating import ValidationReport, subjects_and_objects, validate_graph
-from .vocab import PREFIXES, RDF, SDO, SPARQL_PREFIXES
+from .validating import ValidationReport
+from .vocab import PREFIXES, SPARQL_PREFIXES
 
 __all__ = ["KnowledgeBase", "default_location"]
 
@@ -200,29 +199,7 @@ class KnowledgeBase:
         :class:`~kb.errors.InputError`...) the batches before it stay written
         (``on_batch`` is called with the result of each written batch).
         """
-        if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
-        total = IngestResult()
-        batch: list[Change] = []
-
-        def flush() -> None:
-            part = self.commit(batch, notify=False)
-            total.merge(part)
-            if on_batch is not None:
-                on_batch(part)
-            batch.clear()
-
-        try:
-            for n, record in enumerate(records, 1):
-                batch.extend(record_changes(record, name))
-                if n % batch_size == 0:
-                    flush()
-            if batch:
-                flush()
-        finally:
-            if total.changed:
-                self.notify(total)  # the derived indexes follow once, after the last batch written
-        return total
+        return ingest_record_batches(self, records, batch_size=batch_size, name=name, on_batch=on_batch)
 
     def ingest_rdf(self, data: bytes | str, fmt: str, *, name: str = "upload", agent: str | None = None) -> IngestResult:
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -243,47 +220,26 @@ class KnowledgeBase:
     ) -> Mapping[str, ArticleRecord | KBError]:
         return extract_all(articles, date, **options)
 
-    # -- removal and history ----------------------------------------------------
+    # -- removal and history (kb.writing.removal) ------------------------------------
     def graph_of(self, iri: str) -> URIRef:
         """The named graph that holds a document, a claim, or is the IRI itself."""
-        import pyoxigraph as ox
+        from .writing.removal import graph_of
 
-        try:
-            ox.NamedNode(iri)
-        except ValueError:
-            raise InputError(f"{iri!r} is not an IRI") from None
-        node = URIRef(iri)
-        if self.backend.has_graph(node) and node not in iris.KEPT_GRAPHS:
-            return node
-        rows = self.select("SELECT ?g ?s WHERE { GRAPH ?g { ?s a ?t } } LIMIT 1", {"s": node})
-        if rows and URIRef(str(rows[0]["g"])) not in iris.KEPT_GRAPHS:
-            return URIRef(str(rows[0]["g"]))
-        raise NotFoundError(f"{iri} is not a stored document, claim or graph")
+        return graph_of(self, iri)
 
     def remove(self, iri: str, *, agent: str | None = None, reason: str | None = None) -> IngestResult:
         """Remove a document's graph, or one claim from its document, keeping the
         previous version in the history. Validated like any write: a removal that
         would leave another graph pointing at nothing is refused."""
-        graph = self.graph_of(iri)
-        source = InputMeta(f"remove {iri}", iris.sha256_hex(f"remove {iri} {reason or ''}"), "application/sparql-update")
-        if graph == URIRef(iri) or self.ask("ASK { GRAPH ?g { ?s a schema:NewsArticle } }", {"g": graph, "s": URIRef(iri)}):
-            return self.commit([Change(graph, None, source, ox_triples=[], delete=True)], agent=agent, reason=reason)
-        # One claim: its own node and its anchors (<claim>#anchor, #span-1, ...) leave its graph.
-        kept = [t for t in stored_triples(self.backend, _ox(graph)) if not _belongs_to(t[0], iri)]
-        return self.commit(
-            [Change(graph, None, source, ox_triples=kept, compare="content")], agent=agent, reason=reason, action="removed"
-        )
+        from .writing.removal import remove
+
+        return remove(self, iri, agent=agent, reason=reason)
 
     def restore(self, version: str, *, agent: str | None = None, reason: str | None = None) -> IngestResult:
         """Bring an archived version back as its graph's current content (the current one is archived)."""
-        found = self.history.version(version)
-        triples = self.history.content(version)
-        source = InputMeta(f"restore {version}", iris.sha256_hex(f"restore {version}"), "application/n-quads")
-        change = Change(
-            URIRef(found.graph), None, source, document=URIRef(found.document) if found.document else None,
-            ox_triples=triples, compare="content",
-        )
-        return self.commit([change], agent=agent, reason=reason or f"restored {version}")
+        from .writing.removal import restore
+
+        return restore(self, version, agent=agent, reason=reason)
 
     def upgrade(self) -> int:
         """Bring a store written by an older kb to the current layout (see
@@ -293,24 +249,11 @@ class KnowledgeBase:
         return upgrade(self.backend)
 
     def removal(self, iri: str) -> dict[str, Any] | None:
-        """Why a node that is no longer stored is gone: its last archived version (the
-        record of its removal or replacement) and, for a replaced claim, its successor
-        (a live claim of the same graph with the same text). ``None`` if it never was."""
-        found = [v for v in self.history.versions(iri) if v.iri != iri]
-        if not found:
-            return None
-        last = found[-1]
-        successor = None
-        graph = URIRef(last.graph)
-        if self.backend.has_graph(graph):
-            texts = [t[2] for t in self.history.content(last.iri) if t[0].value == iri and t[1].value == str(SDO.text)]
-            for text in texts:
-                rows = self.select(
-                    "SELECT ?g ?text ?c WHERE { GRAPH ?g { ?c a schema:Claim ; schema:text ?text } } LIMIT 1",
-                    {"g": graph, "text": Literal(text.value)},
-                )
-                successor = rows[0]["c"] if rows else None
-        return {"version": last, "successor": successor, "versions": found}
+        """Why a node that is no longer stored is gone: its last archived version and, for a
+        replaced claim, its successor. ``None`` if it never was (kb.writing.removal)."""
+        from .writing.removal import removal
+
+        return removal(self, iri)
 
     def versions(self, iri: str) -> list[Version]:
         """The archived versions of a document, graph or claim, oldest first."""
@@ -318,49 +261,10 @@ class KnowledgeBase:
 
     # -- validation -------------------------------------------------------------
     def validate(self, *, progress: Progress[URIRef] = _no_progress, batch_triples: int = 50_000) -> ValidationReport:
-        """Validate the whole knowledge base.
+        """Validate the whole knowledge base (see :func:`kb.validating.store.validate_backend`)."""
+        from .validating.store import validate_backend
 
-        On the embedded store with the SPARQL engine, the shapes run as queries on
-        the store itself; otherwise graph by graph, each with its context.
-        """
-        from .store.embedded import EmbeddedBackend
-        from .validating import engine, validate_store
-
-        if isinstance(self.backend, EmbeddedBackend) and engine() == "sparql":
-            return validate_store(self.backend.store)
-        report = ValidationReport(conforms=True)
-        batch = Graph()
-        focus: set[URIRef] = set()
-
-        def flush() -> None:
-            nonlocal batch, focus
-            if not focus:
-                return
-            context = Graph()
-            for node in subjects_and_objects(batch):
-                for s, p, o, _g in self.backend.triples(node):
-                    context.add((s, p, o))
-            linked = {o for o in context.objects() if isinstance(o, URIRef)} - set(context.subjects())
-            for node in linked:
-                for s, p, o, _g in self.backend.triples(node):
-                    if p == RDF.type:
-                        context.add((s, p, o))
-            part = validate_graph(batch + context, sorted(focus))
-            report.conforms = report.conforms and part.conforms
-            report.violations.extend(part.violations)
-            report.focus_count += part.focus_count
-            batch, focus = Graph(), set()
-
-        for graph in progress(self.backend.graphs()):
-            for s, p, o, _g in self.backend.triples(None, graph):
-                batch.add((s, p, o))
-                if isinstance(s, URIRef):
-                    focus.add(s)
-            if len(batch) >= batch_triples:
-                flush()
-        flush()
-        report.violations = sorted(set(report.violations), key=lambda v: (str(v.focus), str(v.path), v.message))
-        return report
+        return validate_backend(self.backend, progress=progress, batch_triples=batch_triples)
 
     # -- queries ----------------------------------------------------------------
     def query(
@@ -499,17 +403,6 @@ class KnowledgeBase:
             out[key] = int(row.get(key) or 0)
         out["graphs"] = len(self.content_graphs())
         return out
-
-
-def _ox(graph: URIRef) -> Any:
-    import pyoxigraph as ox
-
-    return ox.NamedNode(str(graph))
-
-
-def _belongs_to(subject: Any, claim: str) -> bool:
-    value = getattr(subject, "value", None)
-    return value == claim or (isinstance(value, str) and value.startswith(claim + "#"))
 
 
 def _refresh_derived(kb: "KnowledgeBase") -> Callable[[IngestResult], None]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "InputOutcome", "IngestReport", "ingest_paths", "ingest_bytes", "changes_for", "record_changes", "meta_for",
-    "extract_all",
+    "extract_all", "ingest_record_batches",
 ]
 
 
@@ -211,6 +211,41 @@ def _dump_kind(path: str | os.PathLike[str], fmt: str | None) -> str | None:
     if any(kind in kinds and test(head) for kinds, test, _to in BY_CONTENT):
         return None
     return kind
+
+
+def ingest_record_batches(
+    kb: "KnowledgeBase",
+    records: Iterable[Mapping[str, Any] | ArticleRecord],
+    *,
+    batch_size: int,
+    name: str,
+    on_batch: Callable[[IngestResult], None] | None,
+) -> IngestResult:
+    """``KnowledgeBase.ingest_records``: ``batch_size`` records per validated write; the
+    derived indexes follow once, after the last batch written."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    total = IngestResult()
+    batch: list[Change] = []
+
+    def flush() -> None:
+        part = kb.commit(batch, notify=False)
+        total.merge(part)
+        if on_batch is not None:
+            on_batch(part)
+        batch.clear()
+
+    try:
+        for n, record in enumerate(records, 1):
+            batch.extend(record_changes(record, name))
+            if n % batch_size == 0:
+                flush()
+        if batch:
+            flush()
+    finally:
+        if total.changed:
+            kb.notify(total)  # the derived indexes follow once, after the last batch written
+    return total
 
 
 def ingest_bytes(
