@@ -70,8 +70,8 @@ class OxigraphServer:
 
 def start_oxigraph(location: Path, *extra: str) -> OxigraphServer:
     binary = oxigraph_binary()
-    if binary is None:
-        pytest.skip("the `oxigraph` CLI (PyPI package oxigraph) is not installed")
+    if binary is None:  # a dependency of kb (kb serve --workers): missing, the tests fail
+        pytest.fail("the `oxigraph` CLI (PyPI package oxigraph) is not installed")
     port = free_port()
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *extra],

@@ -27,4 +27,4 @@ def test_dev_split_map_at_5_passes_the_bar():
     print(done.stdout, done.stderr)
     figures = dict(re.findall(r"(\w+)=([\d.]+)", done.stdout))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert float(figures["map5"]) >= 0.80 and figures["queries"] == "198"
+    assert float(figures["map5"]) >= 0.80 and figures["queries"] == "197"  # the dev queries with judgements

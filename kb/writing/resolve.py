@@ -37,7 +37,6 @@ _NAME = ox.NamedNode(str(SDO.name))
 _ALIAS = ox.NamedNode(str(SDO.alternateName))
 #: On a one-word person's description: a stored person it could be (a review flag).
 AMBIGUOUS = ox.NamedNode(str(KB.ambiguousWith))
-_PERSONS = str(iris.mint("person", ""))
 _WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
 
 
@@ -78,7 +77,8 @@ def resolve(backend: Backend, triples: list[OxTriple]) -> list[OxTriple]:
     """One graph's triples with its one-word people resolved (see the module docstring)."""
     people = _people(triples)
     # Only the people kb named itself (person/<name>): IRIs an input chose are the input's.
-    short = {p: n for p, n in people.items() if _one_word(n) and p.value.startswith(_PERSONS)}
+    persons = str(iris.mint("person", ""))  # read now: the base IRI is the store's (KB_BASE_IRI)
+    short = {p: n for p, n in people.items() if _one_word(n) and p.value.startswith(persons)}
     if not short:
         return triples
     fuller: dict[str, list[ox.NamedNode]] = {}
