@@ -71,6 +71,10 @@ class _Item:
         self.old: list[OxTriple] = []
         #: Stored one-word people this change's fuller names now resolve (kb.writing.resolve).
         self.relink: dict[ox.NamedNode, ox.NamedNode] = {}
+        #: For a stored graph: the hash and time of the input that last wrote it (read once,
+        #: for the no-op check and for its archived version), and the article it holds.
+        self.latest: tuple[str, str] | None = None
+        self.document: URIRef | None = change.document
 
 
 def _document_of(backend: Backend, graph: URIRef) -> URIRef | None:
@@ -119,12 +123,16 @@ def _prepare(
         if change.delete and not exists:
             result.graphs[change.graph] = "unchanged"
             continue
-        if not change.delete and change.compare == "input" and exists:
-            latest = latest_input(backend, change.graph)
-            if latest is not None and latest[0] == change.source.sha256:
+        item = _Item(change, exists)
+        if exists:
+            item.latest = latest_input(backend, change.graph)
+            if not change.delete and change.compare == "input" and item.latest is not None \
+                    and item.latest[0] == change.source.sha256:
                 result.graphs[change.graph] = "unchanged"
                 continue
-        items.append(_Item(change, exists))
+            if item.document is None:  # an update, Graph Store write or removal of an article's graph
+                item.document = _document_of(backend, change.graph)
+        items.append(item)
 
     # Untyped subjects may be entities the store already knows ("<person/x> schema:sameAs …").
     typed = {s for item in items for s, p, _o in item.change.ox() if p == _TYPE}
@@ -133,9 +141,8 @@ def _prepare(
     todo = plan.todo
     for item in items:
         change = item.change
-        doc = change.document
-        if doc is None and item.exists and change.compare == "content":
-            doc = _document_of(backend, change.graph)  # an update or Graph Store write of an article's graph
+        # An update or Graph Store write of an article's graph keeps its contributions' article.
+        doc = item.document if change.document is not None or change.compare == "content" else None
         document = ox.NamedNode(str(doc)) if doc is not None else None
         if not change.delete:
             raw = resolve(backend, change.ox()) if change.compare == "input" else change.ox()
@@ -185,8 +192,6 @@ def _as_said(report: ValidationReport, new: Sequence[OxTriple]) -> ValidationRep
     of = {s.value: o for s, p, o in new if p == E.SPECIALIZATION_OF}
     if not of or report.conforms:
         return report
-    from rdflib import URIRef as _URIRef
-
     from ..validating import Violation
 
     said = {str(k.value): str(v.value) for k, v in E.CANONICAL.items()}
@@ -196,8 +201,8 @@ def _as_said(report: ValidationReport, new: Sequence[OxTriple]) -> ValidationRep
         if entity is None:
             fixed.append(v)
             continue
-        path = _URIRef(said.get(str(v.path), str(v.path))) if v.path is not None else None
-        fixed.append(Violation(focus=_URIRef(entity.value), message=v.message, severity=v.severity, path=path,
+        path = URIRef(said.get(str(v.path), str(v.path))) if v.path is not None else None
+        fixed.append(Violation(focus=URIRef(entity.value), message=v.message, severity=v.severity, path=path,
                                value=v.value, shape=v.shape, constraint=v.constraint))
     report.violations = fixed
     return report
@@ -239,13 +244,13 @@ def commit(
         for item in todo:
             if not item.exists:
                 continue
-            latest = latest_input(backend, item.change.graph)
             versions.append(
                 history.archive(
                     item.change.graph, item.old,
                     action=action or ("removed" if item.change.delete else "replaced"),
-                    document=item.change.document or _document_of(backend, item.change.graph),
-                    input_sha256=latest[0] if latest else None, written=latest[1] if latest else None,
+                    document=item.document,
+                    input_sha256=item.latest[0] if item.latest else None,
+                    written=item.latest[1] if item.latest else None,
                     agent=agent, reason=reason, when=started,
                 )
             )
