@@ -192,19 +192,10 @@ def _stored_counts(backend: Backend, entities: Sequence[ox.NamedNode], exclude: 
             p = _n(row["p"].value)
             if p in _OWN:
                 continue
-            key = (CANONICAL.get(p, p), _term(row["o"]))
+            key = (CANONICAL.get(p, p), row["o"])  # pyoxigraph terms, from either backend
             entity = counts[_n(row["e"].value)]
             entity[key] = entity.get(key, 0) + int(row["n"].value)
     return counts
-
-
-def _term(value: Any) -> Any:
-    """A pyoxigraph term from a backend row (the remote backend's rows are look-alikes)."""
-    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
-        return value
-    from ..store.convert import to_ox
-
-    return to_ox(value)
 
 
 def derive(
@@ -218,21 +209,17 @@ def derive(
     (outside ``exclude``) and the contributions in ``new``. An entity left with
     no contribution maps to an empty list (it is no longer described)."""
     wanted = sorted(set(entities), key=str)
-    counts = _stored_counts(backend, wanted, exclude) if wanted else {}
-    by_node: dict[Any, ox.NamedNode] = {}
+    counts = _stored_counts(backend, wanted, exclude)
     new = list(new)
-    for s, p, o in new:
-        if p == SPECIALIZATION_OF:
-            by_node[s] = o
-    merged: Mapping[ox.NamedNode, dict[tuple[Any, Any], int]] = counts
+    by_node = {s: o for s, p, o in new if p == SPECIALIZATION_OF}
     for s, p, o in new:
         entity = by_node.get(s)
         if entity is None or p in _OWN:
             continue
-        slot = merged.setdefault(entity, {})  # type: ignore[attr-defined]
+        slot = counts[entity]
         key = (CANONICAL.get(p, p), o)
         slot[key] = slot.get(key, 0) + 1
-    return {e: canonical(e, merged.get(e, {})) for e in wanted}
+    return {e: canonical(e, counts.get(e, {})) for e in wanted}
 
 
 def _name_key(item: tuple[str, int]) -> tuple[int, int, int, int, str]:
