@@ -131,3 +131,34 @@ def test_stopping_the_server_stops_every_worker_and_the_store_server(served):
 
     with KnowledgeBase(served.store) as kb:
         assert kb.stats()["claims"] == 0
+
+
+def _login_link(served: Served) -> str:
+    assert served.process.stderr is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = served.process.stderr.readline()
+        if "open (once)" in line:
+            return line.rsplit(" ", 1)[1].strip()
+    pytest.fail("kb serve --workers printed no login link")
+
+
+def test_the_one_time_login_link_works_once_across_workers(served):
+    link = _login_link(served)
+    assert link.startswith(served.url + "/login/once/")
+    session = requests.Session()
+    first = session.get(link, headers={"Connection": "close"}, allow_redirects=False, timeout=30)
+    assert first.status_code == 302, first.text[:300]
+    # The session cookie is signed with one key for all workers: each of them lets this browser write.
+    seen: set[str] = set()
+    for _ in range(200):
+        page = session.get(served.url + "/ingest", headers={"Connection": "close"}, timeout=30)
+        assert page.status_code == 200, page.text[:300]
+        seen.add(page.headers["X-KB-Worker"])
+        if len(seen) == 2:
+            break
+    assert len(seen) == 2
+    for _ in range(6):  # a second use fails, whichever worker answers
+        again = requests.get(link, headers={"Connection": "close"}, allow_redirects=False, timeout=30)
+        assert again.status_code == 403
+    assert requests.get(served.url + "/ingest", headers={"Connection": "close"}, timeout=30).status_code == 401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import secrets
 import threading
 import time
@@ -114,6 +115,34 @@ def issue_login_link(app: Flask) -> str:
     return code
 
 
+def issue_shared_login_link(path: str) -> str:
+    """A one-time code that any of several worker processes redeems (`kb serve --workers`): kept
+    in a file beside the store (mode 0600), which the first redeeming process deletes."""
+    code = secrets.token_urlsafe(24)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(code)
+    return code
+
+
+def _redeem_shared(code: str) -> bool:
+    path = current_app.config.get("KB_LOGIN_ONCE_FILE")
+    if not path:
+        return False
+    try:
+        with open(path, encoding="ascii") as f:
+            known = f.read().strip()
+    except OSError:
+        return False
+    if not known or not hmac.compare_digest(known.encode(), code.encode()):
+        return False
+    try:
+        os.unlink(path)  # one use only: of two workers redeeming at once, one unlink succeeds
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def redeem_login_link(code: str) -> bool:
     with _LINKS_LOCK:
         codes: set[str] = current_app.extensions.get("kb_login_links", set())
@@ -121,7 +150,7 @@ def redeem_login_link(code: str) -> bool:
             if hmac.compare_digest(known.encode(), code.encode()):
                 codes.discard(known)  # one use only
                 return writes_enabled()
-    return False
+    return _redeem_shared(code) and writes_enabled()
 
 
 _LINKS_LOCK = threading.Lock()

@@ -25,6 +25,7 @@ import argparse
 import fcntl
 import hashlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -143,6 +144,8 @@ def serve_workers(args: argparse.Namespace, token: str | None) -> int:
 
         refresh_index(knowledge)
     env = dict(os.environ, KB_BASE_IRI=base, **_shared_paths(store))
+    # One session key for all workers: a login made through one is valid at every other.
+    env.setdefault("SECRET_KEY", secrets.token_hex(32))
     store_server: subprocess.Popen[bytes] | None = None
     children: list[subprocess.Popen[bytes]] = []
     sock = _listen(args.host, args.port)
@@ -157,10 +160,14 @@ def serve_workers(args: argparse.Namespace, token: str | None) -> int:
         if local and not read_only:
             from kb.service import announce
 
+            from .security import issue_shared_login_link
+
             own = url.replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://[::1]:")
             secret = announce(store, own)  # `kb ingest` on this store is routed to the workers
             env["KB_SERVICE_SECRET"] = secret
             token = token or secret
+            env["KB_LOGIN_ONCE_FILE"] = login_file = os.path.join(store, "login.once")
+            link = f"{own}login/once/{issue_shared_login_link(login_file)}"
         if token and not read_only:
             env["KB_WRITE_TOKEN"] = token
         env[LISTEN_FD] = str(sock.fileno())
@@ -170,6 +177,8 @@ def serve_workers(args: argparse.Namespace, token: str | None) -> int:
         writes = "writes enabled (token)" if token else "read-only"
         print(f"kb: serving {args.store} at {url} with {args.workers} worker processes ({writes}); Ctrl-C stops",
               file=sys.stderr, flush=True)
+        if secret is not None:
+            print(f"kb: to add and correct articles from this browser, open (once) {link}", file=sys.stderr, flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
@@ -194,6 +203,8 @@ def serve_workers(args: argparse.Namespace, token: str | None) -> int:
             from kb.service import withdraw
 
             withdraw(store)
+            if os.path.exists(os.path.join(store, "login.once")):
+                os.unlink(os.path.join(store, "login.once"))
 
 
 def _sync_index(knowledge: KnowledgeBase, every: float) -> None:
@@ -223,6 +234,8 @@ def _worker(threads: int) -> None:
     app = create_app(config)
     if os.environ.get("KB_SERVICE_SECRET"):
         app.config["KB_SERVICE_SECRET"] = os.environ["KB_SERVICE_SECRET"]
+    if os.environ.get("KB_LOGIN_ONCE_FILE"):
+        app.config["KB_LOGIN_ONCE_FILE"] = os.environ["KB_LOGIN_ONCE_FILE"]
     pid = str(os.getpid())
 
     @app.after_request
