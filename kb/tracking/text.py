@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
 from typing import Sequence
 
@@ -78,7 +79,9 @@ def compare(a: Sequence[str], b: Sequence[str], *, quotes: bool) -> Match | None
             return Match("same", 1.0)
         if _contains(long_, short):
             return Match("contained", 0.95)
-        if len(short) >= MIN_TOKENS + 1:
+        # The words both share (as multisets) bound what any alignment can match: most
+        # candidates fail this cheap test, and the exact alignment below is quadratic.
+        if len(short) >= MIN_TOKENS + 1 and sum((Counter(short) & Counter(long_)).values()) >= EDIT_COVERAGE * len(short):
             matcher = SequenceMatcher(None, list(short), list(long_), autojunk=False)
             matched = sum(block.size for block in matcher.get_matching_blocks())
             coverage = matched / len(short)
