@@ -173,6 +173,25 @@ def known_entities(backend: Backend, nodes: Iterable[ox.NamedNode]) -> set[ox.Na
 Counts = dict[ox.NamedNode, dict[tuple[Any, Any], int]]
 
 
+def changed_descriptions(
+    backend: Backend, canonical: Mapping[ox.NamedNode, list[OxTriple]]
+) -> dict[ox.NamedNode, list[OxTriple]]:
+    """The entities whose derived description differs from the stored one. Most writes name
+    people kb already describes the same way: leaving those untouched keeps the write a plain
+    addition (the store's fast path) instead of a rewrite of every popular speaker."""
+    stored: dict[ox.NamedNode, set[OxTriple]] = defaultdict(set)
+    graph = _n(iris.ENTITIES_GRAPH)
+    for chunk in _chunks(sorted(canonical, key=str), 500):
+        values = " ".join(str(e) for e in chunk)
+        _names, rows = backend.select(
+            f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {values} }} GRAPH {graph} {{ ?e ?p ?o }} }}", union=False
+        )
+        for row in rows:
+            e = _n(row["e"].value)
+            stored[e].add((e, _n(row["p"].value), row["o"]))
+    return {e: triples for e, triples in canonical.items() if set(triples) != stored.get(e, set())}
+
+
 def _stored_counts(backend: Backend, entities: Sequence[ox.NamedNode], exclude: set[ox.NamedNode]) -> Counts:
     """For each entity: (property, value) → how many stored contributions say it,
     outside the ``exclude``\\ d graphs (being replaced or removed). Counted inside

@@ -98,6 +98,8 @@ class _Plan:
         self.replacing: set[ox.NamedNode] = set()
         self.touched: set[ox.NamedNode] = set()
         self.derived: list[OxTriple] = []
+        #: The touched entities whose derived description differs from the stored one.
+        self.rewritten: set[ox.NamedNode] = set()
         self.report: ValidationReport | None = None
 
 
@@ -162,6 +164,8 @@ def _prepare(
     new = [t for item in todo for t in item.new]
     touched = plan.touched = E.entities_of(new) | (E.contributed_to(backend, replacing) if replacing else set())
     canonical = E.derive(backend, touched, new, exclude=replacing)
+    # Every touched description is validated; only those that change are rewritten.
+    plan.rewritten = set(E.changed_descriptions(backend, canonical))
     derived = plan.derived = [t for triples in canonical.values() for t in triples]
 
     # Nodes that disappear or change type: whatever links to them is checked again.
@@ -265,9 +269,9 @@ def commit(
         result.triples += len(item.new)
         result.claims += change.claims or sum(1 for _s, p, o in item.new if p == _TYPE and o == _CLAIM)
     entities_graph = ox.NamedNode(str(iris.ENTITIES_GRAPH))
-    quads.extend(ox.Quad(s, p, o, entities_graph) for s, p, o in derived)
+    quads.extend(ox.Quad(s, p, o, entities_graph) for s, p, o in derived if s in plan.rewritten)
     try:
-        backend.commit(drop=sorted(replacing, key=str), clear={entities_graph: sorted(touched, key=str)}, add=quads)
+        backend.commit(drop=sorted(replacing, key=str), clear={entities_graph: sorted(plan.rewritten, key=str)}, add=quads)
     except BaseException:
         if history is not None and versions:
             history.discard(versions)
