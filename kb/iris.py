@@ -104,6 +104,19 @@ def mint(*path: str) -> URIRef:
     return URIRef(_base + "/".join(path))
 
 
+def agent_iri(name: str) -> URIRef:
+    """The person or tool named ``name`` in provenance and curation records. The slug keeps
+    it readable; the hash of the exact name keeps "Jane Roe" and "jane roe" (one slug) two
+    agents, each with one label."""
+    return mint("agent", f"{slug(name)}-{digest(name, length=8)}")
+
+
+def input_iri(sha256: str, name: str) -> URIRef:
+    """An ingested input: the same bytes under two file names are two inputs, each with its
+    one name (the no-op check compares the bytes' hash, not this IRI)."""
+    return mint("input", digest(sha256, name, length=32))
+
+
 def document_id(text: str) -> str:
     return sha256_hex(text)[:20]
 

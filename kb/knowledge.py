@@ -259,6 +259,47 @@ class KnowledgeBase:
         """The archived versions of a document, graph or claim, oldest first."""
         return self.history.versions(iri)
 
+    # -- curating people and organizations (kb.tracking.entity_curations) ----------------
+    # Entities are given by IRI or name; each curation is recorded with who, when and why,
+    # rewrites the stored graphs it concerns, and is applied again on every later write.
+    def merge_entities(self, a: str, b: str, *, agent: str | None = None, reason: str | None = None) -> Any:
+        """``a`` is ``b``: a's mentions become b's (a person is never merged with an organization)."""
+        from .tracking.entity_curations import merge
+
+        return merge(self, a, b, agent=agent, reason=reason)
+
+    def unmerge_entities(self, a: str, b: str, *, agent: str | None = None, reason: str | None = None) -> Any:
+        from .tracking.entity_curations import unmerge
+
+        return unmerge(self, a, b, agent=agent, reason=reason)
+
+    def split_entity(self, entity: str, name: str, *, documents: Sequence[str] = (), written: Sequence[str] = (),
+                     agent: str | None = None, reason: str | None = None) -> Any:
+        """The entity's mentions in ``documents`` (or written as ``written``) are a new entity ``name``."""
+        from .tracking.entity_curations import split
+
+        return split(self, entity, name=name, documents=documents, written=written, agent=agent, reason=reason)
+
+    def set_same_as(self, entity: str, target: str | None, *, agent: str | None = None, reason: str | None = None) -> Any:
+        """Link the entity to an external identifier (a Wikidata QID or IRI); ``None`` clears its links."""
+        from .tracking.entity_curations import link, unlink
+
+        if target is None:
+            return unlink(self, entity, agent=agent, reason=reason)
+        return link(self, entity, target, agent=agent, reason=reason)
+
+    def link_file(self, path: str, *, agent: str | None = None, reason: str | None = None) -> Any:
+        """Links from a CSV/TSV file of entity and identifier columns (:mod:`kb.tracking.linkfile`)."""
+        from .tracking.linkfile import link_file
+
+        return link_file(self, path, agent=agent, reason=reason)
+
+    def entity_curations(self, entity: str | None = None) -> list[Any]:
+        """Every merge, unmerge, split, link and unlink, in force or ended, oldest first."""
+        from .tracking.entity_curations import entity_curations
+
+        return entity_curations(self, entity)
+
     # -- validation -------------------------------------------------------------
     def validate(self, *, progress: Progress[URIRef] = _no_progress, batch_triples: int = 50_000) -> ValidationReport:
         """Validate the whole knowledge base (see :func:`kb.validating.store.validate_backend`)."""

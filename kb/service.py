@@ -55,6 +55,12 @@ ROUTED: dict[str, Routing] = {
     "remove": Routing(),
     "restore": Routing(),
     "relate": Routing(),
+    # curations of people and organizations (kb.cli.entities)
+    "merge": Routing(),
+    "unmerge": Routing(),
+    "split": Routing(),
+    "sameas": Routing(),
+    "link": Routing(inputs=("file",)),
 }
 # Arguments that only mean something in the calling process.
 _LOCAL_ONLY = {"func", "store", "command", "base_iri"}  # base_iri: checked here, the store keeps its own

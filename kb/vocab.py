@@ -177,6 +177,19 @@ class KB(DefinedNamespace):
     score: URIRef
     status: URIRef
     earliestAppearance: URIRef
+    # entity curations (kb.tracking.entity_curations; docs/model.md "Curating people and
+    # organizations"): merge, unmerge, split, link and unlink, each a record with who, when, why.
+    EntityCuration: URIRef
+    EntityAction: URIRef
+    Merge: URIRef
+    Unmerge: URIRef
+    Split: URIRef
+    Link: URIRef
+    Unlink: URIRef
+    entityAction: URIRef
+    fromEntity: URIRef
+    toEntity: URIRef
+    newName: URIRef
 
 
 

@@ -221,3 +221,29 @@ def test_a_graph_store_write_does_not_depend_on_unrelated_graphs(tmp_path):
             outcomes.append(sorted(kb.export("nquads").decode().splitlines()))
             assert kb.validate().conforms
     assert outcomes[0] == outcomes[1]
+
+
+def test_the_same_bytes_under_two_names_and_two_spellings_of_an_agent_stay_valid(tmp_path):
+    """Each input and each agent has one label: the same bytes ingested as two files, and
+    "Jane Roe" / "jane roe" as curators, are four nodes, and the store still validates."""
+    import json as _json
+
+    from kb import KnowledgeBase
+
+    from pathlib import Path
+
+    record = _json.loads((Path(__file__).resolve().parents[1] / "web" / "demo" / "01_flood_barrier.json").read_text())
+    data = _json.dumps(record).encode()
+    with KnowledgeBase(tmp_path / "store") as knowledge:
+        knowledge.ingest_bytes(data, "a.json", agent="Jane Roe")
+        knowledge.ingest_bytes(data.replace(b"flood", b"Flood"), "b.json", agent="jane roe")
+        first = knowledge.ingest_bytes(data, "c.json")
+        assert first.graphs and set(first.graphs.values()) == {"unchanged"}  # the same bytes again: a no-op
+        graph = next(g for g in knowledge.ingest_bytes(data, "a.json").graphs)
+        knowledge.remove(str(graph), agent="Jane Roe", reason="test")
+        assert set(knowledge.ingest_bytes(data, "c.json").graphs.values()) == {"added"}  # back, under another name
+        labels = knowledge.select(
+            "SELECT ?n ?label WHERE { ?n rdfs:label ?label . FILTER(CONTAINS(STR(?n), '/input/') || CONTAINS(STR(?n), '/agent/')) }")
+        assert sorted(r["label"] for r in labels) == [
+            "Jane Roe", "a.json", "b.json", "c.json", "jane roe", f"remove {graph}"]
+        assert knowledge.validate().conforms

@@ -57,6 +57,12 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .views import relations  # a claim's .json page and its relation form (kb.tracking)
 
     app.register_blueprint(relations.bp)
+    from .views import entities_curation  # a person's/organization's .json page and its curation forms
+
+    app.register_blueprint(entities_curation.bp)
+    from .views import reconcile  # the W3C Entity Reconciliation API, for OpenRefine (kb.tracking.reconcile)
+
+    app.register_blueprint(reconcile.bp)
     return app
 
 

@@ -211,6 +211,8 @@ def check_csrf() -> None:
     a cross-site page cannot set an Authorization header)."""
     if request.method in ("GET", "HEAD", "OPTIONS") or bearer_token() is not None:
         return
+    if request.blueprint == "reconcile":
+        return  # reconciliation queries are reads, POSTed by OpenRefine's server without a session
     if request.endpoint == "sparql.endpoint" or request.blueprint == "graph_store":
         request.get_data(cache=True)  # keep the body readable after the form is parsed
         if not session.get("writer"):

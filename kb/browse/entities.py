@@ -56,6 +56,10 @@ class Entity:
     members: list[dict[str, str]] = field(default_factory=list)
     children: list[dict[str, str]] = field(default_factory=list)
     claim_count: int = 0
+    #: external identifiers (schema:sameAs), and the curations naming the entity, newest first
+    #: (kb.tracking.entity_curations): shown on its page and in its .json
+    same_as: list[str] = field(default_factory=list)
+    curations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_organization(self) -> bool:
@@ -116,6 +120,8 @@ def entity_detail(kb: Any, iri: str) -> Entity:
             relation = kb.select("SELECT ?s ?r WHERE { ?s kb:relation ?r } LIMIT 1", {"s": URIRef(r["child"])})
             children.add((r["child"], _name(kb, r["child"]), relation[0]["r"] if relation else ""))
         e.children = [dict(zip(("iri", "name", "relation"), c)) for c in sorted(children, key=lambda c: c[1])]
+    e.same_as = sorted({str(q) for q in p.get(_SDO + "sameAs", [])})
+    e.curations = [c.as_dict() for c in reversed(kb.entity_curations(iri))]
     con = get_index(kb).db()
     e.claim_count = con.execute("SELECT COUNT(*) FROM claims WHERE speaker = ?", (iri,)).fetchone()[0]
     return e

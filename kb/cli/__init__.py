@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from typing import Sequence
 
 from ..errors import KBError
-from . import commands, history, match, relations
+from . import commands, entities, history, match, relations
 
 __all__ = ["main", "build_parser", "run"]
 
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(sub)
     history.register(sub)
     relations.register(sub)
+    entities.register(sub)
     match.register(sub)
     for ep in entry_points(group="kb.commands"):
         try:

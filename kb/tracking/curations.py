@@ -151,7 +151,7 @@ def relate(
     new = [
         (n, _n(RDF.type), _n(KB.ClaimRelation)), (n, _n(KB.fromClaim), _n(src)), (n, _n(KB.toClaim), _n(dst)),
         (n, _n(KB.relationType), _n(KB[local])), (n, _n(KB.status), _n(_STATUS[status])),
-        (n, _n(SDO.agent), ox.Literal(who)), (n, _n(PROV.wasAttributedTo), _n(iris.mint("agent", iris.slug(who)))),
+        (n, _n(SDO.agent), ox.Literal(who)), (n, _n(PROV.wasAttributedTo), _n(iris.agent_iri(who))),
         (n, _n(PROV.generatedAtTime), ox.Literal(when.isoformat(), datatype=_n(XSD.dateTime))),
     ]
     if proposed is not None:

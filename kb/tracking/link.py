@@ -95,7 +95,13 @@ def rebuild(kb: Any, index: TrackingIndex | None = None) -> None:
         every = {c.iri for group in claims.values() for c in group}
         triples = derive(kb, index, every, curations(kb))
         target = _n(iris.RELATIONS_GRAPH)
-        kb.backend.commit(drop=[target], add=[ox.Quad(s, p, o, target) for s, p, o in triples])
+        # A derived graph, rebuilt whole: written in bounded transactions (one update of a
+        # million relation triples costs the store far more than twenty of 50k), and only
+        # marked built once all of it is in.
+        kb.backend.commit(drop=[target])
+        quads = [ox.Quad(s, p, o, target) for s, p, o in triples]
+        for start in range(0, len(quads), 50_000):
+            kb.backend.extend(quads[start : start + 50_000])
         index.set_meta("built", INDEX_VERSION)
 
 

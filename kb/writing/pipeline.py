@@ -38,7 +38,7 @@ from ..validating import ValidationReport, validate_quads
 from ..vocab import KB, RDF, SDO
 from . import entities as E
 from .changes import Change, IngestResult, InputMeta, OxTriple
-from .resolve import relink_candidates, resolve
+from .resolve import curate, relink_candidates, resolve
 from .context import context_triples, linking_to, stored_triples, subjects_of
 from .history import History
 from .provenance import generated, invalidated, latest_input, now
@@ -141,13 +141,17 @@ def _prepare(
     untyped = {s for item in items for s in subjects_of(item.change.ox())} - typed
     known = E.known_entities(backend, untyped) if untyped else set()
     todo = plan.todo
+    curating = any(item.change.graph == iris.CURATIONS_GRAPH for item in items)
     for item in items:
         change = item.change
         # An update or Graph Store write of an article's graph keeps its contributions' article.
         doc = item.document if change.document is not None or change.compare == "content" else None
         document = ox.NamedNode(str(doc)) if doc is not None else None
         if not change.delete:
-            raw = resolve(backend, change.ox()) if change.compare == "input" else change.ox()
+            if change.compare == "input":
+                raw = resolve(backend, change.ox())
+            else:  # written as it is; curated unless this write records curations (kb.tracking.entity_curations)
+                raw = change.ox() if curating else curate(backend, change.ox())
             item.relink = relink_candidates(backend, raw) if change.compare == "input" else {}
             item.new, _touched = E.split(item.graph, raw, known=known, document=document)
         if item.exists:

@@ -55,7 +55,7 @@ def _activity(
     agent: str | None, reason: str | None,
 ) -> list[OxTriple]:
     version = tool_version()
-    used = _n(iris.mint("input", source.sha256[:32]))
+    used = _n(iris.input_iri(source.sha256, source.name))
     software = _n(iris.mint("software", TOOL_NAME, version))
     out: list[OxTriple] = [
         (activity, _n(RDF.type), _n(PROV.Activity)),
@@ -72,7 +72,7 @@ def _activity(
         (software, _n(SDO.softwareVersion), ox.Literal(version)),
     ]
     if agent:
-        who = _n(iris.mint("agent", iris.slug(agent)))
+        who = _n(iris.agent_iri(agent))
         out += [
             (activity, _n(PROV.wasAssociatedWith), who),
             (who, _n(RDF.type), _n(PROV.Agent)),

@@ -28,8 +28,9 @@ from .. import iris
 from ..store.base import Backend
 from ..vocab import KB, RDF, SDO
 from .changes import OxTriple
+from .curated import rules as curation_rules
 
-__all__ = ["resolve", "relink_candidates", "AMBIGUOUS"]
+__all__ = ["resolve", "curate", "relink_candidates", "AMBIGUOUS"]
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _PERSON = ox.NamedNode(str(SDO.Person))
@@ -74,7 +75,28 @@ def stored_fuller(backend: Backend, word: str) -> list[ox.NamedNode]:
 
 
 def resolve(backend: Backend, triples: list[OxTriple]) -> list[OxTriple]:
-    """One graph's triples with its one-word people resolved (see the module docstring)."""
+    """One graph's triples with its one-word people resolved (see the module docstring), and
+    the users' curations in force applied (merges, splits, links: :mod:`kb.writing.curated`),
+    so that re-ingesting an article is curated again."""
+    rules = curation_rules(backend)
+    if not rules:
+        return _who_is_who(backend, triples)
+    # Merged-away people are never candidates (before); a word resolved to a split or merged
+    # entity follows the curation (after).
+    return rules.apply(_who_is_who(backend, rules.apply(triples)))
+
+
+def curate(backend: Backend, triples: list[OxTriple]) -> list[OxTriple]:
+    """A graph written as it is (a restored version, a SPARQL Update, a Graph Store write, a
+    relinking) with the curations in force applied, as every write has them; unchanged when there
+    are none. Read as its input said it, so that contributions are made again for the new IRIs."""
+    from .entities import as_written
+
+    rules = curation_rules(backend)
+    return rules.apply(as_written(triples)) if rules else triples
+
+
+def _who_is_who(backend: Backend, triples: list[OxTriple]) -> list[OxTriple]:
     people = _people(triples)
     # Only the people kb named itself (person/<name>): IRIs an input chose are the input's.
     persons = str(iris.mint("person", ""))  # read now: the base IRI is the store's (KB_BASE_IRI)
