@@ -154,6 +154,7 @@ class KB(DefinedNamespace):
     roleAsWritten: URIRef
     parentAsWritten: URIRef
     relationAsWritten: URIRef
+    sameAsWritten: URIRef
     action: URIRef
     reason: URIRef
     layoutVersion: URIRef

@@ -152,6 +152,9 @@ def test_sameas_and_link_file(store: Path, tmp_path: Path) -> None:
         knowledge.merge_entities("Bernie Sanders", "Bernard Sanders", agent="alice")
         assert links(knowledge) == [("Acme Corp", WD + "Q3"), ("Bernard Sanders", WD + "Q1"),
                                     ("Bernard Sanders", WD + "Q359442")]  # a merge keeps both
+        # Only the entity states schema:sameAs; what each source said is kb:sameAsWritten on its contribution.
+        holders = knowledge.select("SELECT DISTINCT ?s WHERE { ?s schema:sameAs ?q }")
+        assert sorted(r["s"] for r in holders) == [f"{ID}org/acme-corp", f"{PERSON}bernard-sanders"]
         assert knowledge.validate().conforms
     shown = kb_cli(store, "sameas", "Bernard Sanders")
     assert shown.out.splitlines() == [WD + "Q1", WD + "Q359442"]

@@ -69,6 +69,7 @@ AS_WRITTEN = {
     _n(SDO.memberOf): _n(KB.roleAsWritten),
     _n(SDO.parentOrganization): _n(KB.parentAsWritten),
     RELATION: _n(KB.relationAsWritten),
+    _n(SDO.sameAs): _n(KB.sameAsWritten),
 }
 CANONICAL = {v: k for k, v in AS_WRITTEN.items()}
 #: Single-valued in the canonical view (the shapes say at most one): the most used value wins.
