@@ -42,7 +42,8 @@ def test_check_names_what_a_save_would_refuse_and_writes_nothing(fresh_web: tupl
     csrf = login(client)
     before = knowledge.stats()["triples"]
     ok = client.post("/ingest/check", data=form_of(csrf), headers={"Accept": "application/json"}).get_json()
-    assert ok == {"ok": True, "errors": [], "claims": {}, "summary": "Checked: a save would store 2 claims."}
+    assert ok == {"ok": True, "errors": [], "claims": {}, "summary": "Checked: a save would store 2 claims.",
+                  "reviewed": {}}
     # A date that is no date (the record rules), an intermediary that is a place (the shapes), an added
     # claim without the speaker its kind needs: each named under its claim, by the form's index.
     start, end = cp(TEXT, "tickets stay cheap.")

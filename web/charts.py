@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -161,3 +163,74 @@ def spread_chart(outlets: Sequence[tuple[str, str, str]], width: int = 640, labe
     every = max(1, -(-len(days) // 5))
     ticks = [(x_of(day), dt.date.fromordinal(day).isoformat()) for i, day in enumerate(days) if i % every == 0]
     return SpreadChart(width, len(dots) * row + 22, label_width, dots, ticks, undated)
+
+
+@dataclass(frozen=True)
+class RoleBar:
+    x: float
+    y: float
+    width: float
+    label: str  # the role's name
+    org: str  # the organization's IRI ('' if none)
+    org_name: str
+    start: str
+    end: str  # '' for a role still held (as far as the knowledge base knows)
+    open: bool  # no end date: the bar runs to ``today``
+
+
+@dataclass(frozen=True)
+class RoleTimeline:
+    width: int
+    height: int
+    label_width: int
+    row: int
+    bars: list[RoleBar]
+    ticks: list[tuple[float, str]]
+    undated: list[Any]  # the roles without a start date (kb.browse.Role), listed apart
+    axis: str = ""
+
+
+def _day(value: str, last: bool = False) -> int | None:
+    """The ordinal day of YYYY, YYYY-MM or YYYY-MM-DD (its first day, or its last with ``last``); None if not a date."""
+    parts = value.strip()[:10].split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else (12 if last else 1)
+        day = int(parts[2]) if len(parts) > 2 else (calendar.monthrange(year, month)[1] if last else 1)
+        return _dt.date(year, month, day).toordinal()
+    except (ValueError, IndexError):
+        return None
+
+
+def role_timeline(roles: Sequence[Any], today: _dt.date, width: int = 640, label_width: int = 240,
+                  row: int = 26) -> RoleTimeline:
+    """One bar per role (a :class:`kb.browse.Role`: name, org, org_name, start, end) from its start to its
+    end, oldest first, on a year axis; a role without an end runs to ``today`` (a date) and is marked open.
+    Roles without a usable start date are not drawn: they come back in ``undated``, to be listed apart."""
+    now = today.toordinal()
+    dated: list[tuple[int, int, Any]] = []
+    undated = []
+    for role in roles:
+        start = _day(role.start or "")
+        if start is None:
+            undated.append(role)
+            continue
+        end = _day(role.end, last=True) if role.end else None
+        dated.append((start, max(start, end if end is not None else now), role))
+    if not dated:
+        return RoleTimeline(width, 0, label_width, row, [], [], undated)
+    dated.sort(key=lambda d: (d[0], d[2].name))
+    first_year = _dt.date.fromordinal(min(d[0] for d in dated)).year
+    last_year = _dt.date.fromordinal(max(d[1] for d in dated)).year
+    first, last = _dt.date(first_year, 1, 1).toordinal(), _dt.date(last_year + 1, 1, 1).toordinal()
+    plot = width - label_width - 16
+    x_of = lambda day: round(label_width + 8 + plot * (day - first) / (last - first), 2)  # noqa: E731
+    bars = [RoleBar(x_of(start), i * row, max(2.0, round(x_of(end) - x_of(start), 2)), role.name, role.org,
+                    role.org_name, role.start, role.end, not role.end)
+            for i, (start, end, role) in enumerate(dated)]
+    years = list(range(first_year, last_year + 1))  # each year's tick at its start
+    every = max(1, -(-len(years) // 8))
+    ticks = [(x_of(_dt.date(y, 1, 1).toordinal()), str(y)) for i, y in enumerate(years) if i % every == 0]
+    axis = f"{first_year} to {last_year}, open roles to {today.isoformat()}" if any(b.open for b in bars) \
+        else f"{first_year} to {last_year}"
+    return RoleTimeline(width, len(bars) * row + 22, label_width, row, bars, ticks, undated, axis)

@@ -14,6 +14,7 @@ from .entities import Entity, entity_detail, timeline
 from .lists import DocumentRow, SpeakerRow, list_documents, list_speakers
 from .home import HomeData, counts, home, validation_report
 from .resource import describe_rdf, label_of, page_kind, short_iri, statements
+from .reviews import REVIEW_FACETS, ReviewFilter, ReviewPage, ReviewRow, all_reviews, list_reviews
 from .store import get_index, refresh_index
 from .workbench import CANNED_QUERIES, CannedQuery, canned, completions, prefixes
 
@@ -23,4 +24,5 @@ __all__ = [
     "list_claims", "ClaimDetail", "DocumentDetail", "claim_detail", "document_detail", "Entity", "entity_detail",
     "timeline", "DocumentRow", "SpeakerRow", "list_documents", "list_speakers", "HomeData", "counts", "home", "validation_report", "describe_rdf", "label_of", "page_kind", "short_iri", "statements",
     "get_index", "refresh_index", "CANNED_QUERIES", "CannedQuery", "canned", "completions", "prefixes",
+    "REVIEW_FACETS", "ReviewFilter", "ReviewPage", "ReviewRow", "all_reviews", "list_reviews",
 ]

@@ -57,7 +57,18 @@ def encode(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
     """Unit-length float32 embeddings, one row per text."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    import torch
+
     with _lock:  # one model, shared by the web server's threads
-        vectors = _model().encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
-                                  convert_to_numpy=True, show_progress_bar=False)
+        model = _model()
+        threads = torch.get_num_threads()
+        # A claim or two: one thread. Several threads on one short text spin more than they
+        # compute, worst when other processes hold the cores (20 ms of CPU on one thread,
+        # 200 ms on two, measured on this 2-core machine under load). Batches keep them all.
+        torch.set_num_threads(1 if len(texts) < 8 else threads)
+        try:
+            vectors = model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                                   convert_to_numpy=True, show_progress_bar=False)
+        finally:
+            torch.set_num_threads(threads)
     return np.asarray(vectors, dtype=np.float32)

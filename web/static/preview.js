@@ -82,9 +82,49 @@
       var box = list.closest("fieldset");
       if (box) { box.classList.toggle("refused", messages.length > 0); }
     });
+    if (result.reviewed) { showFlags(result.reviewed); }
     status.textContent = result.summary;
     status.classList.toggle("refused", !result.ok);
     form.setAttribute("data-checked", result.ok ? "ok" : "refused");
+  }
+
+  function link(href, text, cls) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.className = cls;
+    a.textContent = text;
+    return a;
+  }
+
+  // The stored fact-checks each claim matches (by the form's index), as the server drew them first.
+  function showFlags(reviewed) {
+    form.querySelectorAll("ul.review-flags").forEach(function (list) {
+      var found = reviewed[list.getAttribute("data-flags-for")] || [];
+      list.textContent = "";
+      found.forEach(function (m) {
+        var item = document.createElement("li");
+        item.className = "review-flag";
+        item.appendChild(document.createTextNode("Already fact-checked: "));
+        var verdict = document.createElement("span");
+        verdict.className = "verdict verdict-" + m.verdict;
+        verdict.textContent = m.verdict;
+        item.appendChild(verdict);
+        var said = (m.rating ? " \u201c" + m.rating + "\u201d" : "") + (m.author ? " by " + m.author : "") + ": ";
+        item.appendChild(document.createTextNode(said));
+        var quote = document.createElement("q");
+        quote.textContent = m.claim_reviewed || m.headline;
+        item.appendChild(quote);
+        if (/^https?:\/\//i.test(m.url || "")) {  // only web links: never a "javascript:" URL
+          item.appendChild(document.createTextNode(" \u00b7 "));
+          var out = link(m.url, "the fact-check", "review-url");
+          out.rel = "noopener noreferrer";
+          item.appendChild(out);
+        }
+        item.appendChild(document.createTextNode(" \u00b7 "));
+        item.appendChild(link(m.page, "review record", "review-page"));
+        list.appendChild(item);
+      });
+    });
   }
 
   var timer = null;

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 import kb
-from kb.browse.preview import RecordCheck, check_record
+from kb.browse.preview import RecordCheck, check_record, review_flags
 from kb.record import CLAIM_KINDS, SPEAKER_TYPES
 
 from ..app import get_kb
@@ -72,8 +72,12 @@ def preview() -> Any:
         abort(503, "claim extraction is not available in this installation")
     except kb.KBError as err:
         return _rejected(err)
+    flags = review_flags(get_kb(), record)
+    if wants_json():
+        # The claims found, and for each (by index) the stored fact-checks it matches (kb.browse.preview).
+        return jsonify({"record": record, "reviewed": _reviewed(flags, list(range(len(record.get("claims") or []))))})
     return render_template("ingest_preview.html", record=record, record_json=json.dumps(record, ensure_ascii=False),
-                           kinds=CLAIM_KINDS, speaker_types=SPEAKER_TYPES)
+                           kinds=CLAIM_KINDS, speaker_types=SPEAKER_TYPES, flags=flags)
 
 
 _FIELDS = ("date", "addressee", "venue", "place", "medium", "via")
@@ -149,6 +153,11 @@ def _posted_record() -> dict[str, Any]:
     return record
 
 
+def _reviewed(flags: dict[int, list[dict[str, Any]]], order: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """The review flags keyed by the claim's index in the form, each with ``page``: the review's page here."""
+    return {str(order[i]): [dict(m, page=resource_url(m["review"])) for m in found] for i, found in sorted(flags.items())}
+
+
 def _summary(check: RecordCheck, claims: int) -> str:
     if check.ok:
         return f"Checked: a save would store {claims} claim{'' if claims == 1 else 's'}."
@@ -166,12 +175,14 @@ def check() -> Any:
     """
     record, order = _corrected(_posted_record(), request.form)
     result = check_record(get_kb(), record)
+    flags = review_flags(get_kb(), record)  # an edited span may now match a review, or no longer
     if wants_json():
         return jsonify({**result.as_dict(), "claims": {str(order[i]): m for i, m in sorted(result.claims.items())},
-                        "summary": _summary(result, len(order))})
+                        "summary": _summary(result, len(order)),
+                        "reviewed": _reviewed(flags, order)})
     return render_template("ingest_preview.html", record=record, record_json=json.dumps(record, ensure_ascii=False),
                            kinds=CLAIM_KINDS, speaker_types=SPEAKER_TYPES, check=result, problems=result.claims,
-                           check_summary=_summary(result, len(order)))
+                           check_summary=_summary(result, len(order)), flags=flags)
 
 
 @bp.post("/ingest/save")

@@ -1,16 +1,30 @@
-"""ClaimReview feeds: every fact-check in the knowledge base, or of one speaker's claims, as the
-JSON-LD fact-checkers publish and search engines read (``kb.importing.claimreview.feed_json``, the same
-bytes as ``kb export --format claimreview``)."""
+"""The reviews page (``/reviews``, ``.json``, ``.csv``: every stored fact-check, faceted by fact-checker,
+verdict, rating and year; the JSON's keys are in :mod:`kb.browse.reviews`), a person's or organization's
+page as ``.json`` (with the roles its timeline draws), and the ClaimReview feeds:
+every fact-check in the knowledge base, or of one speaker's claims, as the JSON-LD fact-checkers publish
+and search engines read (``kb.importing.claimreview.feed_json``, the same bytes as
+``kb export --format claimreview``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from kb import browse, iris
+from kb.browse.reviews import ReviewFilter, list_reviews
+from kb.errors import InputError
 from kb.importing.claimreview import feed_json
 from kb.formats import EXPORT_FORMATS
 from kb.vocab import ID_BASE
 
 from ..app import get_kb
+from ..charts import role_timeline
+from ..listing import csv_response, json_response
+from .claims import page_numbers
 
 bp = Blueprint("reviews", __name__)
 
@@ -34,3 +48,80 @@ def feed() -> Response:
 def speaker_feed(kind: str, name: str) -> Response:
     """The reviews of one person's or organization's claims (404 for an unknown speaker)."""
     return _feed(feed_json(get_kb(), speaker=f"{ID_BASE}{kind}/{name}"))
+
+
+CSV_COLUMNS = ["iri", "date", "checker_name", "checker", "verdict", "rating", "claim_reviewed", "headline", "url",
+               "claim"]
+
+
+def reviews_url(ext: str | None = None, **params: Any) -> str:
+    """The reviews list (``ext`` json or csv) with these filters (empty values dropped)."""
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return url_for("reviews.reviews", ext=ext) + ("?" + urlencode(clean) if clean else "")
+
+
+def _int_arg(name: str, default: int) -> int:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise InputError(f"{name}: {value!r} is not a whole number") from None
+
+
+def _facet_size() -> int | None:
+    """``?_facet_size=N`` values per facet (default 10), or ``max`` for every value, as on /claims."""
+    if request.args.get("_facet_size", "").strip() == "max":
+        return None
+    size = _int_arg("_facet_size", 10)
+    if size < 1:
+        raise InputError("_facet_size: use a number from 1, or max")
+    return size
+
+
+@bp.get("/reviews", defaults={"ext": None})
+@bp.get("/reviews.<any(json, csv):ext>")
+def reviews(ext: str | None) -> Any:
+    """Every stored review, newest first, with facets; each facet value links to the list it filters."""
+    f = ReviewFilter.from_args(request.args)
+    limit = _int_arg("limit", 25)
+    size = _facet_size()
+    page = list_reviews(get_kb(), f, page=_int_arg("page", 1), limit=limit, facet_size=size)
+    if ext == "csv":  # the page, as /claims.csv (limit up to 500)
+        return csv_response((r.as_dict() for r in page.reviews), CSV_COLUMNS, "reviews.csv")
+    params: dict[str, Any] = {**f.active(), "limit": limit if limit != 25 else None,
+                              "_facet_size": request.args.get("_facet_size") or None}
+    next_url = reviews_url(ext, **params, page=page.page + 1) if page.page < page.pages else None
+    if ext == "json":
+        body = page.as_dict()
+        items = body.pop("items")
+        return json_response(items, next_url=next_url, **body)
+    return render_template(
+        "reviews.html", page=page, f=f, params=params, next_url=next_url, reviews_url=reviews_url,
+        first_url=reviews_url(**params) if page.page > 1 else None, numbers=page_numbers(page.page, page.pages),
+        json_url=reviews_url("json", **params), csv_url=reviews_url("csv", **params),
+    )
+
+
+@bp.get("/id/<any(person, org):kind>/<name>.json")
+def entity_json(kind: str, name: str) -> Response:
+    """What a person's or organization's page shows, as JSON: the entity (its ``roles`` with ``start`` and
+    ``end``, YYYY-MM-DD or ''), ``claims_per_month`` ([YYYY-MM, count]) and the newest claims (``claims``,
+    ``next``: the older ones, as on the page). 404 for an unknown entity."""
+    knowledge = get_kb()
+    iri = f"{iris.base()}{kind}/{name}"  # the deployment's own base (KB_BASE_IRI), as the page's
+    entity = browse.entity_detail(knowledge, iri)
+    f = browse.ClaimFilter(org=iri) if entity.is_organization else browse.ClaimFilter(speaker=iri)
+    page = browse.list_claims(knowledge, f, after=request.args.get("after"), limit=25)
+    months = browse.timeline(knowledge, org=iri) if entity.is_organization else browse.timeline(knowledge, speaker=iri)
+    next_url = url_for("reviews.entity_json", kind=kind, name=name, after=page.next_cursor) if page.next_cursor else None
+    return jsonify({**asdict(entity), "is_organization": entity.is_organization,
+                    "claims_per_month": [list(m) for m in months], "claims": [c.as_dict() for c in page.claims],
+                    "next": next_url})
+
+
+@bp.app_context_processor
+def _entity_charts() -> dict[str, object]:
+    """The person's and organization's page draws its roles over time with this (web/templates/entity.html)."""
+    return {"role_timeline": role_timeline, "today": date.today}
