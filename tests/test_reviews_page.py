@@ -38,7 +38,7 @@ REVIEWS = [
 HARBOR = "https://w3id.org/claimkb/id/org/harbor-checks"
 LABOR = "https://w3id.org/claimkb/id/org/labor-facts"
 ITEM_KEYS = {"iri", "url", "claim_reviewed", "headline", "date", "checker", "checker_name", "verdict", "rating",
-             "claim", "claim_stored"}
+             "claim", "claim_stored", "claim_text"}
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ grows on every write, so the list is never stale.
 :meth:`ReviewRow.as_dict` per review: ``iri``, ``url`` (the fact-check), ``claim_reviewed``,
 ``headline``, ``date`` (YYYY-MM-DD or ''), ``checker`` and ``checker_name`` (the review's author),
 ``verdict`` (true, mixture, false, other), ``rating`` (the fact-checker's own label), ``claim`` (the
-reviewed claim's IRI) and ``claim_stored``), and ``facets``: ``{key: {"title", "more", "values":
+reviewed claim's IRI), ``claim_stored`` and ``claim_text`` (its own wording)), and ``facets``: ``{key: {"title", "more", "values":
 [{"value", "label", "count"}]}}`` for checker, verdict, rating and year.
 """
 
@@ -81,6 +81,7 @@ class ReviewRow:
     rating: str  # the fact-checker's own label ('' if none)
     claim: str  # the reviewed claim's IRI ('' if none)
     claim_stored: bool  # the reviewed claim is a stored schema:Claim (it has a page)
+    claim_text: str = ""  # the reviewed claim's own wording (schema:text), when the store has it
 
     @property
     def year(self) -> str:
@@ -193,7 +194,7 @@ def _load(kb: Any) -> _Reviews:
             iri=review, url=f["url"], claim_reviewed=f["reviewed"] or texts.get(review, ""), headline=f["headline"],
             date=f["date"], checker=f["org"], checker_name=names.get(f["org"], "") or f["org"],
             verdict=VERDICTS.get(f["verdict"], "other"), rating=ratings.get(review, ""), claim=f["claim"],
-            claim_stored=f["claim"] in stored,
+            claim_stored=f["claim"] in stored, claim_text=texts.get(review, ""),
         ))
     return _Reviews(out)
 

@@ -21,10 +21,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
 import numpy as np
-from rdflib import URIRef
 
 from ..browse.index import INDEX_FILE, index_path
-from ..browse.queries import VERDICTS
 from ..browse.store import get_index
 from . import dense
 from .bm25 import BM25
@@ -37,23 +35,7 @@ MATCH_FILE = "match-index.npz"
 FORMAT = "1"
 
 _REVIEW_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?review a schema:ClaimReview } }"
-# Several plain queries joined in Python: with GROUP BY/SAMPLE, or with the fact-checker's name in
-# the same join, one query took minutes at 10k reviews (a fact-checker's name is repeated in every
-# review's graph, and the union default graph multiplies the rows).
-_REVIEWS = """
-SELECT ?review ?url ?reviewed ?headline ?verdict ?claim ?org WHERE {
-  ?review a schema:ClaimReview .
-  OPTIONAL { ?review schema:url ?url }
-  OPTIONAL { ?review schema:claimReviewed ?reviewed }
-  OPTIONAL { ?review schema:headline ?headline }
-  OPTIONAL { ?review kb:verdict ?verdict }
-  OPTIONAL { ?review schema:itemReviewed ?claim }
-  OPTIONAL { ?review schema:author ?org }
-}
-"""
-_LABELS = "SELECT ?review ?label WHERE { ?review a schema:ClaimReview ; schema:reviewRating/schema:alternateName ?label }"
-_CLAIM_TEXTS = "SELECT ?review ?text WHERE { ?review a schema:ClaimReview ; schema:itemReviewed/schema:text ?text }"
-_NAME = "SELECT ?org ?name WHERE { ?org schema:name ?name } ORDER BY ?name LIMIT 1"""
+
 
 
 @dataclass(frozen=True)
@@ -104,36 +86,21 @@ def review_fingerprint(kb: Any) -> str:
     return h.hexdigest()[:24]
 
 
-def _first(rows: list[dict[str, Any]], key: str) -> dict[str, str]:
-    """review → the first value of ``key`` (in sorted order, so it is the same on every build)."""
-    out: dict[str, str] = {}
-    for r in sorted(rows, key=lambda r: str(r[key])):
-        if r[key] is not None:
-            out.setdefault(str(r["review"]), str(r[key]).strip())
-    return out
-
-
 def _review_docs(kb: Any) -> tuple[list[ReviewDoc], list[str]]:
-    """Each review, and the text a claim is matched against: the claim as reviewed, the
-    review's title, and the stored claim's own wording when it differs."""
-    rows = kb.select(_REVIEWS)
-    labels, claim_texts = _first(kb.select(_LABELS), "label"), _first(kb.select(_CLAIM_TEXTS), "text")
-    fields = {key: _first(rows, key) for key in ("url", "reviewed", "headline", "verdict", "claim", "org")}
-    names = {org: str((kb.select(_NAME, {"org": URIRef(org)}) or [{}])[0].get("name") or "")
-             for org in set(fields["org"].values())}
+    """Each review (as the reviews page reads them: :func:`kb.browse.reviews.all_reviews`), and the
+    text a claim is matched against: the claim as reviewed, the review's title, and the stored
+    claim's own wording when it differs."""
+    from ..browse.reviews import all_reviews
+
     docs, texts = [], []
-    for review in sorted({str(r["review"]) for r in rows}):
-        f = {key: values.get(review, "") for key, values in fields.items()}
-        claim_text = claim_texts.get(review, "")
-        reviewed = f["reviewed"] or claim_text
+    for r in sorted(all_reviews(kb), key=lambda r: r.iri):
         doc = ReviewDoc(
-            review=review, url=f["url"], claim=f["claim"], claim_reviewed=reviewed, headline=f["headline"],
-            verdict=VERDICTS.get(f["verdict"], "other"), rating=labels.get(review, ""),
-            author=names.get(f["org"], ""),
+            review=r.iri, url=r.url, claim=r.claim, claim_reviewed=r.claim_reviewed, headline=r.headline,
+            verdict=r.verdict, rating=r.rating, author=r.checker_name if r.checker_name != r.checker else "",
         )
-        extra = claim_text if claim_text != reviewed else ""
+        extra = r.claim_text if r.claim_text != r.claim_reviewed else ""
         docs.append(doc)
-        texts.append(" ".join(p for p in (reviewed, doc.headline, extra) if p))
+        texts.append(" ".join(p for p in (r.claim_reviewed, doc.headline, extra) if p))
     return docs, texts
 
 
