@@ -50,12 +50,17 @@ def test_role_from_apposition_after_name() -> None:
 
 
 def test_role_and_title_from_apposition_before_name() -> None:
-    r = extract("The commander of the coast guard, Vice Admiral Lena Holm, praised the crews. "
+    r = extract("The commander of the Coast Guard, Vice Admiral Lena Holm, praised the crews. "
                 "“They saved lives,” Holm said.")
     holm = entity(r, "Lena Holm")
     assert holm["honorific"] == "Vice Admiral"
     assert holm["roles"] == [
-        {"name": "commander", "organization": "coast guard", "text": "commander of the coast guard"}]
+        {"name": "commander", "organization": "Coast Guard", "text": "commander of the Coast Guard"}]
+    # Written in lower case, "the coast guard" names no organization (a common noun phrase): the role stays,
+    # without one.
+    lower = extract("The commander of the coast guard, Vice Admiral Lena Holm, praised the crews. "
+                    "“They saved lives,” Holm said.")
+    assert entity(lower, "Lena Holm")["roles"] == [{"name": "commander", "text": "commander of the coast guard"}]
     assert [(c["kind"], c["speaker"]["name"]) for c in r["claims"]] == [
         ("paraphrase", "Lena Holm"), ("direct-quote", "Lena Holm")]
 

@@ -1,4 +1,4 @@
-"""Attributing the quotes of one parsed sentence, and finding its paraphrases.
+"""Attributing the quotes of one parsed sentence: cue, speaker, and the mention that names them.
 
 For each quote the cue is the reporting verb the quote hangs from in the parse
 ("“…,” Qaani wrote"; "saying that …“…”"), else the nearest reporting verb of the
@@ -11,24 +11,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kb.extract.claims import Claim, Cue, Speaker
+from kb.extract.claims import Cue, Speaker
 from kb.extract.entities import ANON, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
 from kb.extract.lexicon import ANONYMOUS_HEADS, CUE_LEMMAS, lemma_of
 from kb.extract.quotes import Quote
-from kb.extract.syntax import PROPER, PRONOUNS, Parsed, antecedent, is_verb, name_tokens, subject_of, subtree_tokens, title_before
+from kb.extract.syntax import (PROPER, PRONOUNS, Parsed, antecedent, is_verb, name_tokens, producer, subject_of,
+                               subtree_tokens, title_before)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-# Verbs whose noun object is itself the reported statement ("criticized the deal").
-OBJECT_CLAIM_VERBS = frozenset("""
-praise criticize criticise condemn denounce slam blast accuse applaud hail commend blame
-mock ridicule dismiss reject defend announce deny confirm acknowledge admit promise pledge
-vow reveal predict
-""".split())
-# Verbs taking a clause or infinitive that is the reported statement.
-CLAUSE_DEPS = ("ccomp", "xcomp")
-NO_PARAPHRASE = frozenset({"call", "continue", "add", "post", "answer", "question"})
 LABEL_TYPE = {"PERSON": PERSON, "ORG": ORG, "GPE": ORG, "NORP": ORG, "FAC": ORG, "LOC": ORG}
 ROLE_SUFFIX = re.compile(r"(?:er|or|ist|ant|ent|ian|man|woman|person|ee|ive)s?$")
 ROLE_NOUNS = frozenset("""
@@ -41,6 +33,14 @@ DASHES = "―—–-"
 # Links that do not put a clause inside what an outer verb reports: "after she
 # attacked …" (advcl) and a sentence's parts side by side.
 NOT_EMBEDDING = frozenset({"advcl", "parataxis", "nsubj", "nsubjpass", "csubj"})
+# A dateline opening an article: "LONDON (Reuters) - ", "RENO, Nev. (AP) — ",
+# "PHILADELPHIA, July 25 (UPI) — ", "Washington (AFP) – ".
+DATELINE = re.compile(r"(?:[A-Z][A-Z.'’]{2,}(?: [A-Z][A-Z.'’]+)*"     # LONDON, MYRTLE BEACH
+                      r"|[A-Z]{2}(?: [A-Z][A-Z.'’]+)+"                # LA CROSSE
+                      r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= \())"        # Washington (AFP)
+                      r"(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?(?: \d{1,2})?)*"  # , Nev. / , July 25
+                      r"(?: \([A-Za-z. ]+\))? ?[-–—―]+ ")
+NP_TAGS = ("DT", "JJ", "NNP", "NNPS", "NN", "NNS", "PRP")
 DASH_NAME = re.compile(r"\s*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})")
 
 
@@ -88,6 +88,25 @@ def adjacent_subject(p: Parsed, cue: "Token", qtok: dict[int, int]) -> "Token | 
             return t if t.tag_ in PROPER + ("PRP", "NN", "NNS") else None
         if t.tag_ not in ("RB",):
             break
+    return None
+
+
+def fallback_subject(p: Parsed, cue: "Token", qtok: dict[int, int]) -> "Token | None":
+    """The speaker when the parse around the cue is broken ("He called it “shameful” and
+    called on …", where the second "called" hangs from the quoted word): the subject of
+    the nearest verb above the cue, else the closest subject before it."""
+    h = cue
+    for _ in range(6):
+        if h.head.i == h.i:
+            break
+        h = h.head
+        if h.i not in qtok and is_verb(h):
+            subj = subject_of(h)
+            if subj is not None and subj.i not in qtok:
+                return subj
+    for t in reversed(p.doc[:cue.i]):
+        if t.i not in qtok and t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in PROPER + ("PRP", "NN", "NNS"):
+            return t
     return None
 
 
@@ -179,14 +198,27 @@ class SentenceReader:
                 # The parser took quoted words for the subject ("“One of …,” X said").
                 subj = None
             if subj is None:
-                subj = adjacent_subject(p, cue, qtok)
+                subj = adjacent_subject(p, cue, qtok) or fallback_subject(p, cue, qtok)
         if subj is None:
             return None
         return self.resolve(p, subj)
 
     def resolve(self, p: Parsed, subj: "Token") -> Speaker:
+        lead = DATELINE.match(p.doc.text)
+        if lead is not None and subj.idx < lead.end():
+            # "LONDON (Reuters) - Donald Trump said …": the parser may take the dateline's
+            # place for the subject; the speaker is the noun phrase after it.
+            after = next((t for t in p.doc if t.idx >= lead.end()), None)
+            head = _np_head(after) if after is not None and after.tag_ in NP_TAGS else None
+            if head is not None and head.tag_ in PROPER + ("PRP", "NN", "NNS"):
+                subj = head
         noun = antecedent(subj)
         if noun is not None:
+            maker = producer(noun) if subj.lower_ in ("that", "which") else None
+            if maker is not None:
+                # "Sanders is releasing an ad that urges …": the thing speaks for
+                # whoever put it out.
+                return self.resolve(p, maker)
             # "McConnell, who said …": the mention is "who", the speaker McConnell.
             named = self.resolve(p, noun)
             return Speaker(p.start(subj), p.end(subj), subj.text, named.entity)
@@ -213,7 +245,7 @@ class SentenceReader:
             type_ = PERSON if head.lower_ in ROLE_NOUNS and head.tag_ == "NN" else ANON if (
                 head.lower_ in ANONYMOUS_HEADS or head.tag_ == "NNS"
                              or toks[0].lower_ in ("a", "an", "some", "one")) else ORG
-        entity = self.registry.add(text, type_)
+        entity = self.registry.add(text, type_, proper=any(t.tag_ in PROPER for t in toks))
         if entity is not None:
             self.registry.mention(entity, start, 2)
         return Speaker(start, end, text, entity)
@@ -246,7 +278,27 @@ class SentenceReader:
         def distance(c: "Token") -> int:
             s = p.start(c)
             return q.open - s if s < q.open else s - q.close
-        return min(cues, key=distance), False
+        nearest = min(cues, key=distance)
+        relative = nearest.head if nearest.dep_ == "relcl" else None
+        if relative is not None and p.start(relative) < q.open and p.start(nearest) < q.open:
+            # "“…,” said Pardo, who said he would not vote for either. “…”": a quote
+            # after the relative clause goes on with the main statement.
+            return self.closing_cue([c for c in cues if p.start(c) < q.open]), False
+        return nearest, False
+
+    @staticmethod
+    def closing_cue(cues: list["Token"]) -> "Token":
+        """The cue that what follows a sentence goes on from: its last one, unless that
+        one sits in a relative clause about an earlier cue's speaker ("said Pardo, who
+        said he would not vote"), which only describes them."""
+        cue_ids = {c.i for c in cues}
+        h, relative = cues[-1], False
+        while h.head.i != h.i:
+            relative = relative or h.dep_ == "relcl"
+            h = h.head
+            if relative and h.i in cue_ids:
+                return h
+        return cues[-1]
 
     @staticmethod
     def outer_cue(cue: "Token", cue_ids: dict[int, "Token"]) -> "Token":
@@ -282,8 +334,20 @@ class SentenceReader:
         if colon is None or colon.i == 0:
             return None
         before = p.doc[:colon.i]
+        # "Pollsters agree - Carl Bialik: “…”": a label after a dash names the speaker.
+        dash = next((t for t in reversed(before) if t.text in ("-", "—", "–", "--")), None)
+        if dash is not None and 0 < colon.i - dash.i - 1 <= 6:
+            lo = dash.i + 1
+            if p.doc[lo].lower_ == "more":  # "- More from the report:"
+                lo += 2 if lo + 1 < colon.i and p.doc[lo + 1].lower_ == "from" else 1
+            label = p.doc[lo:colon.i]
+            if len(label) and (label[0].text[:1].isupper() or label[0].lower_ == "the"):
+                return self.resolve(p, label.root), Cue(p.start(colon), p.end(colon), ":")
         root = before.root
-        subj = subject_of(root) if is_verb(root) else root
+        # "Clinton's response was: “…”", "Awlaki is shown lecturing: “…”": before a
+        # colon, even a linking or passive verb's subject introduces the words.
+        subj = (subject_of(root) or next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if is_verb(root) else root)
         if subj is None or subj.i in qtok or subj.tag_ not in PROPER + ("PRP", "NN", "NNS"):
             return None
         return self.resolve(p, subj), Cue(p.start(colon), p.end(colon), ":")
@@ -319,34 +383,3 @@ class SentenceReader:
                 return h
             return None
         return None
-
-    # -- paraphrases ---------------------------------------------------------------
-    def paraphrase(self, p: Parsed, cue: "Token", cues: list["Token"], qtok: dict[int, int],
-                   taken: list[tuple[int, int]]) -> Claim | None:
-        lemma = lemma_of(cue.text)
-        if lemma in NO_PARAPHRASE or cue.lower_ == "according" or cue.dep_ in ("acl", "relcl", "amod"):
-            return None
-        comp = next((c for c in cue.children if c.dep_ in CLAUSE_DEPS), None)
-        if comp is None and lemma in OBJECT_CLAIM_VERBS:
-            comp = next((c for c in cue.children if c.dep_ == "dobj"), None)
-        if comp is None or comp.i < cue.i:
-            return None
-        stop = {c.i for c in cues if c is not cue}
-        toks = subtree_tokens(comp, stop)
-        if any(t.i in qtok for t in toks) or any(t.i in stop for t in toks):
-            return None
-        while toks and (toks[0].dep_ == "mark" or toks[0].is_punct):
-            toks = toks[1:]
-        while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc",)):
-            toks = toks[:-1]
-        if len(toks) < 2:
-            return None
-        start, end = p.span_offsets(toks)
-        if any(a < end and start < b for a, b in taken):
-            return None
-        subj = subject_of(cue)
-        if subj is None or subj.i in qtok:
-            return None
-        speaker = self.resolve(p, subj)
-        return Claim("paraphrase", [(start, end)], p.index, speaker,
-                     Cue(p.start(cue), p.end(cue), cue.text), 0.6)

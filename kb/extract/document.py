@@ -135,7 +135,7 @@ class Builder:
     def __init__(self, p: Plan, docs: list["Doc"]) -> None:
         self.plan = p
         self.text = p.text
-        self.registry = Registry()
+        self.registry = Registry(p.text)
         self.reader = SentenceReader(p.text, p.quotes, self.registry)
         self.parsed = {si: Parsed(doc, p.sentences[si].start, si) for si, doc in zip(p.selected, docs)}
         self.claims: list[Claim] = []
@@ -278,7 +278,8 @@ class Builder:
             return self.answer_claim(turn)
         a, b = turn.label
         label = self.text[a:b]
-        entity = self.registry.add(label.title(), PERSON)
+        # "HOST:" names a role, not a person: an anonymous speaker, written as a name is.
+        entity = self.registry.add(label.title(), PERSON) or self.registry.add(label.title(), ANON)
         if entity is not None:
             self.registry.mention(entity, a, 2)
         si = next((i for i, s in enumerate(self.plan.sentences) if s.start <= a < s.end), 0)
@@ -331,7 +332,7 @@ class Builder:
         cues = [c for c in self.reader.cue_tokens(prev, {}) if c.lower_ != "according"]
         if not cues:
             return None
-        cue = cues[-1]
+        cue = self.reader.closing_cue(cues)
         speaker = self.reader.speaker_for(prev, cue, {})
         if speaker is None:
             return None

@@ -12,12 +12,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.extract.lexicon import MEDIA_NAME_WORDS, TITLES
+from kb.extract.lexicon import (COMMON_NOUNS, MEDIA_NAME_WORDS, NAME_LEADS, NOT_FIRST_NAMES, ORG_WORDS,
+                                PARTY_LEADS, PERSON_ROLES, TITLES)
+from kb.extract.names import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Reading, is_role, looks_org, read_name
 
-PERSON, ORG, MEDIA_ORG, PLACE, ANON = "Person", "Organization", "NewsMediaOrganization", "Place", "Anonymous"
-_TITLE_RE = re.compile(r"^(?:(?:" + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
-                       + r")\s+)+")
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+__all__ = ["ANON", "MEDIA_ORG", "ORG", "PERSON", "PLACE", "Entity", "Registry", "clean_name",
+           "looks_like_media", "split_title"]
+_TITLE_ALT = "(?:" + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)) + ")"
+_TITLE_RE = re.compile(r"^(?:" + _TITLE_ALT + r"\s+)+")
+_TITLE_BEFORE = re.compile(r"(?<![\w.-])" + _TITLE_ALT + r"[ \t]+")
+_POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
+# Abbreviated honorifics and the role noun a description uses for them ("the senator").
+_HONORIFIC_ROLES = {"sen.": "senator", "rep.": "representative", "gov.": "governor", "pres.": "president",
+                    "gen.": "general", "dr.": "doctor", "prof.": "professor", "adm.": "admiral",
+                    "col.": "colonel", "capt.": "captain", "lt.": "lieutenant", "sgt.": "sergeant"}
 
 
 @dataclass(eq=False)
@@ -66,29 +74,140 @@ def looks_like_media(name: str) -> bool:
     return any(w in MEDIA_NAME_WORDS for w in words)
 
 
-class Registry:
-    """Entities in order of first mention, with the mentions needed to resolve pronouns."""
+_FIRST = re.compile(r"[A-Z][a-z][\w’'-]*|[A-Z]\.")
+_HONORIFIC = r"\b(?:Mr|Mrs|Ms|Sen|Rep|Gov|Dr)\.?\s+"
+_NOT_FIRST = NOT_FIRST_NAMES | NAME_LEADS | COMMON_NOUNS | ORG_WORDS | MEDIA_NAME_WORDS | PARTY_LEADS | {
+    t.casefold() for t in TITLES}
 
-    def __init__(self) -> None:
+
+def _first_name(word: str) -> bool:
+    low = word.casefold()
+    return bool(_FIRST.fullmatch(word)) and low not in _NOT_FIRST and low.rstrip("s") not in _NOT_FIRST
+
+
+def full_names(text: str, word: str) -> set[str]:
+    """The personal names ``text`` writes ending in ``word`` ("Ava DuVernay" for
+    "DuVernay"): one or two first names (and initials) right before it."""
+    out: set[str] = set()
+    for m in re.finditer(r"((?:[A-Z][\w’'.-]*\s+){1,3})" + re.escape(word) + r"\b", text):
+        if _title_case(text, m.start()):
+            continue  # a headline capitalizes every word: "Derelict Obama and Clinton"
+        before = m.group(1).split()
+        k = len(before)
+        while k and _first_name(before[k - 1]):
+            k -= 1
+        given = before[k:]
+        if given and not given[0].endswith("."):
+            out.add(" ".join(given + [word]))
+    return out
+
+
+def _title_case(text: str, at: int) -> bool:
+    """Whether the line around ``at`` capitalizes (nearly) all its longer words."""
+    lo, hi = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text[lo:hi if hi >= 0 else len(text)]) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def personal(text: str, name: str) -> bool:
+    """Whether ``text`` writes ``name`` as a person's: right after a role noun ("moderator
+    Lester Holt", "Foreign Minister Jean-Marc Ayrault"), or its last word after a
+    personal honorific ("Mr. Murdoch", "Sen. Cruz")."""
+    for m in re.finditer(r"([\w.]+)\s+" + re.escape(name) + r"\b", text):
+        if is_role(m.group(1)) and m.group(1).casefold() not in ORG_WORDS:
+            return True
+    last = re.escape(name.split()[-1])
+    if re.search(_HONORIFIC + last + r"\b", text):
+        return True
+    # "Fiorina, the former Hewlett-Packard CEO who …": an apposition headed by a role.
+    for m in re.finditer(r"\b" + last + r",\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,5}?([\w’'-]+)"
+                         r"(?=[,.;]|\s+(?:who|of|at|for|and)\b)", text):
+        if m.group(1).casefold() in PERSON_ROLES:
+            return True
+    return False
+
+
+def fragment(text: str, word: str) -> bool:
+    """Whether every time ``text`` writes ``word`` it is part of a longer capitalized
+    name ("National Review", "Principles PAC"): the recognizer cut the name short."""
+    seen = False
+    for m in re.finditer(r"\b" + re.escape(word) + r"\b", text):
+        seen = True
+        after = re.match(r"[ \t]+([A-Z][\w’'.-]*)", text[m.end():m.end() + 40])
+        before = re.search(r"([A-Z][\w’'.-]*)[ \t]+$", text[max(0, m.start() - 40):m.start()])
+        if not (after and after.group(1).casefold() not in _NOT_FIRST
+                or before and before.group(1).casefold() not in _NOT_FIRST):
+            return False
+    return seen
+
+
+def dateline(text: str, name: str) -> bool:
+    """"WASHINGTON — …": a capitalized place opening a paragraph, not a speaker's name."""
+    return re.search(r"(?m)^[ \t]*" + re.escape(name) + r"\b[^\n]{0,40}?[—–-]", text) is not None
+
+
+class Registry:
+    """Entities in order of first mention, with the mentions needed to resolve pronouns.
+
+    ``text`` is the article's: a one-word organisation that the article also writes
+    after a first name ("Ava DuVernay") is that person.
+    """
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        self._titles: list[tuple[int, str]] | None = None  # (end, title) of each title in the text
         self.entities: list[Entity] = []
         # (offset, entity, weight): weight 2 = speaker, 1 = subject, 0 = other mention.
         self.mentions: list[tuple[int, Entity, int]] = []
 
     # -- adding -----------------------------------------------------------------
-    def add(self, name: str, type_: str, offset: int | None = None, weight: int = 0) -> Entity | None:
-        """Register a mention; return its (possibly merged) entity, or None for an empty name."""
+    def add(self, name: str, type_: str, offset: int | None = None, weight: int = 0,
+            proper: bool | None = None) -> Entity | None:
+        """Register a mention; return its (possibly merged) entity.
+
+        Only names make people, organisations and places (:mod:`kb.extract.names`): a
+        description returns the person holding the role it names, if one was met ("the
+        president"), else None, as do quantities and empty names. ``proper`` is whether
+        the parse tagged any of the mention's words a proper noun (None: not known); a
+        one-word mention without one is a common noun ("Commission said").
+        """
         honorific, bare = split_title(clean_name(name))
         bare = clean_name(bare)
-        if bare.startswith("the ") and type_ != ANON:
-            bare = bare[4:]  # "the coast guard" -> "coast guard"; "The Jerusalem Post" stays
         if not bare or not any(ch.isalpha() for ch in bare):
             return None
+        reading = read_name(bare, type_)
+        if reading.name is not None and proper is False and type_ in (PERSON, ORG, MEDIA_ORG) \
+                and len(reading.name.split()) == 1 and self.find(reading.name, type_) is None:
+            reading = Reading(None, type_)
+        if reading.name is None:
+            return self.by_role(reading.role) if reading.role else None
+        bare, type_ = clean_name(reading.name), reading.type
+        if not bare:
+            return None
+        if honorific and type_ == ORG and not looks_org(bare.split()):
+            type_ = PERSON  # "Chief Justice John G. Roberts Jr.": a title is a person's
         if type_ == ORG and looks_like_media(bare):
             type_ = MEDIA_ORG
         entity = self.find(bare, type_)
+        if entity is None and type_ == ORG and self.text and bare.isupper() and len(bare) > 5 \
+                and dateline(self.text, bare):
+            return None
+        if entity is None and type_ == ORG and self.text and not bare.isupper() and not looks_org(bare.split()):
+            # The small model labels many people ORG: the article's own words overrule it.
+            if " " in bare:
+                if len(bare.split()) <= 3 and personal(self.text, bare):
+                    type_ = PERSON
+            elif fragment(self.text, bare):
+                return None
+            elif len(names := full_names(self.text, bare)) == 1:
+                entity = self.add(names.pop(), PERSON)
+            elif names or personal(self.text, bare):
+                type_ = PERSON  # "Bill Clinton" and "Hillary Clinton": "Clinton" is one of them
         if entity is None:
             entity = Entity(bare, type_)
             self.entities.append(entity)
+            if type_ == PERSON and not honorific:
+                honorific = self._title_in_text(bare)
         else:
             self._merge_name(entity, bare, type_)
         if honorific and not entity.honorific:
@@ -96,6 +215,16 @@ class Registry:
         if offset is not None and entity.type == PERSON:
             self.mentions.append((offset, entity, weight))
         return entity
+
+    def _title_in_text(self, name: str) -> str | None:
+        """The title the text writes before ``name`` ("President Barack Obama"): a sentence
+        parsed without the recognizer loses it, the text keeps it."""
+        if self._titles is None:
+            self._titles = [(m.end(), m.group(0).strip()) for m in _TITLE_BEFORE.finditer(self.text)]
+        for end, title in self._titles:
+            if self.text.startswith(name, end) and not self.text[end + len(name):end + len(name) + 1].isalnum():
+                return title
+        return None
 
     def find(self, name: str, type_: str | None = None) -> Entity | None:
         """The entity ``name`` refers to: same form, or a person's name part."""
@@ -124,10 +253,20 @@ class Registry:
                 other = e.name.casefold().split()
                 if other[-1] == tokens[-1] and (len(other) == 1 or other[0] == tokens[0]):
                     return e
+            if type_ == PERSON:
+                # A surname the recognizer took for an organisation before the full name
+                # came ("DuVernay" … "Ava DuVernay"): the organisation becomes the person.
+                orgs = [e for e in self.entities if e.type == ORG and not e.aliases
+                        and e.name.casefold() == tokens[-1] and not e.name.isupper()]
+                if len(orgs) == 1:
+                    return orgs[0]
         return None
 
     def _merge_name(self, entity: Entity, name: str, type_: str) -> None:
-        if type_ == PERSON and entity.type in (ORG, MEDIA_ORG) and len(name.split()) > 1:
+        if type_ == PERSON and entity.type in (ORG, MEDIA_ORG) and (
+                len(name.split()) > 1 or entity.type == ORG and not name.isupper()
+                and name.casefold() not in ORG_WORDS):
+            # The small model's ORG on a lone surname is the unreliable label.
             entity.type = PERSON
         longer = len(name.split()) > len(entity.name.split())
         if entity.type == PERSON and longer:
@@ -152,11 +291,16 @@ class Registry:
         return None
 
     def by_role(self, noun: str) -> Entity | None:
-        """The one person who holds a role named ``noun`` ("the commander" -> Salami)."""
+        """The person who holds a role named ``noun`` ("the commander" -> Salami): the
+        last one given that role, else the one person with that title ("President Obama")."""
         noun = noun.casefold()
         hits = [e for e in self.entities if e.type == PERSON
                 and any(r["name"].casefold().split()[-1] == noun for r in e.roles)]
-        return hits[-1] if hits else None
+        if hits:
+            return hits[-1]
+        titled = [e for e in self.entities if e.type == PERSON and e.honorific
+                  and _HONORIFIC_ROLES.get(e.honorific.casefold(), e.honorific.casefold()) == noun]
+        return titled[0] if len(titled) == 1 else None
 
     def add_role(self, person: Entity, role: dict[str, Any]) -> None:
         if role["name"] and all(r["name"] != role["name"] or r.get("organization") != role.get("organization")

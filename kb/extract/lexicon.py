@@ -112,9 +112,9 @@ TITLE_WORDS = frozenset(t for t in TITLES)
 MEDIA_NAME_WORDS = frozenset("""
 post times news journal herald tribune press gazette telegraph guardian observer
 reuters ap afp bloomberg cnn bbc msnbc nbc abc cbs fox npr pbs politico axios
-breitbart huffpost huffington daily weekly magazine radio tv television agency
+breitbart huffpost huffington daily weekly magazine radio tv television
 chronicle examiner independent economist mirror sun star globe courier review
-monitor wire network channel broadcasting
+monitor wire network channel broadcasting yorker beast
 """.split())
 
 # Pronouns that may stand for a person speaker, and their gender.
@@ -125,3 +125,81 @@ source sources official officials spokesman spokeswoman spokesperson aide aides
 person people insider insiders observer observers critic critics expert experts
 analyst analysts witness witnesses resident residents someone one others many some
 """.split())
+
+# -- Entity names (kb.extract.names) ------------------------------------------------
+# Words before a name that are not part of it: determiners, quantifiers, and the
+# words a description opens with ("Everything Trump says", "Fellow Republicans").
+NAME_LEADS = frozenset("""
+the a an this that these those his her their its our my your another every everything
+everyone everybody all some any each both either neither no one most many several other
+others such former fellow late then maybe perhaps even only also just
+""".split())
+# Words that stay lowercase inside a personal name ("Osama bin Laden", "Bill de Blasio").
+NAME_PARTICLES = frozenset("""
+bin ibn bint al el de da das do dos del della der den di du la le van von ten ter y e st
+""".split())
+# Function words that join the parts of an organisation's name ("Bank of America").
+NAME_JOINERS = frozenset("of and for the on in at to & de del la y".split())
+# Party words before a person's name: "Democrat Hillary Clinton".
+PARTY_LEADS = frozenset("democrat democratic republican gop independent libertarian candidate nominee".split())
+# Words that make a name an organisation's ("Tulsa Police Department", "Tax Foundation").
+ORG_WORDS = frozenset("""
+committee commission council department office bureau agency administration university
+college institute institution school academy foundation fund society association union
+federation league party caucus center centre court congress senate parliament ministry
+corporation company inc corp llc ltd group bank church club army navy force forces guard
+guards police service services board authority organization organisation coalition
+alliance trust program programme laboratory hospital museum reserve exchange house
+convention
+""".split())
+# Lowercase heads that keep a proper name an organisation ("Clinton campaign",
+# "Obama administration", "Trump's campaign"); any other lowercase head is a description.
+ORG_HEADS = frozenset("""
+campaign administration government caucus party union committee council division
+department agency office
+""".split())
+# Common nouns that are never a name on their own, even capitalized at the start of a
+# sentence ("Commission said", "Media reported"). Lowercase ones never pass anyway.
+COMMON_NOUNS = frozenset("""
+media video coalition commission committee council services state government judge
+senator president lawmaker lawmakers demonstrators protesters protestors union city
+county court department agency campaign administration study report poll article letter
+staff surgery data research economy policy group panel forum debate crowd audience host
+announcer book survey analysis statement transcript website clip ad spot piece section
+family team officials police military people public voters residents experts analysts
+critics supporters opponents sources source official spokesman spokeswoman aide aides
+republican democrat democratic conservative liberal progressive bureau cabinet center
+centre university college school institute office national federal supreme international
+general central pac
+""".split())
+# Number words: a name made of them (with "percent") is a quantity, never an entity.
+NUMBER_WORDS = frozenset("""
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+eighty ninety hundred thousand million billion trillion half dozen dozens hundreds
+thousands millions percent percentage per cent points point
+""".split())
+# Nouns for a person's role or occupation: a description headed by one names a person
+# ("the president", "Connecticut's tax commissioner"), never an organisation.
+PERSON_ROLES = frozenset("""
+chief head leader president minister secretary director spokesman spokeswoman spokesperson
+chairman chairwoman founder ceo officer member senator governor mayor candidate nominee
+predecessor successor adviser advisor aide analyst professor editor reporter host pollster
+strategist manager ambassador general official lawyer attorney judge commander chair
+congressman congresswoman businessman businesswoman doctor physician moderator narrator
+commissioner justice representative lawmaker mother father wife husband son daughter
+brother sister friend partner executive economist scholar historian author anchor
+""".split())
+# Capitalized words that open a sentence or a phrase but never a personal name
+# ("But Trump said", "On Monday Pence …"): not a first name before a surname.
+NOT_FIRST_NAMES = frozenset("""
+but and or so if when while after before since because though although however
+meanwhile still yet then there here as at in on for with by from to of into about
+like unlike despite during until unless whether where why how what who which
+today yesterday tomorrow now later earlier monday tuesday wednesday thursday friday
+saturday sunday january february march april may june july august september october
+november december north south east west new old great upper lower central northern
+southern eastern western united american capitol federal national state city county
+""".split())
+# Every inflected form of a reporting verb: a name never contains one ("Howard Dean Tells").
+REPORTING_FORMS = frozenset(_ALL_FORMS)

@@ -122,6 +122,7 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
     quote ends with its paragraph.
     """
     quotes: list[Quote] = []
+    in_tag = _markup(text)
     first_open: int | None = None   # opening mark of the outermost open quote
     depth = 0
     n_par = 0
@@ -136,7 +137,7 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
                 depth = 1
         for i in range(lo, hi):
             ch = text[i]
-            if ch not in DOUBLE_MARKS:
+            if ch not in DOUBLE_MARKS or in_tag and i in in_tag:
                 continue
             if skip_first and i == lo:
                 continue
@@ -164,6 +165,18 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
                 first_open = None
                 depth = 0
     return [q for q in quotes if q.end > q.start]
+
+
+# Markup left in the text (`<tweet tweet-date="March 10, 2016">`): its attribute
+# values are not quotations.
+TAG = re.compile(r"<[A-Za-z/][^<>\n]*>")
+
+
+def _markup(text: str) -> set[int]:
+    """Offsets inside markup tags."""
+    if "<" not in text:
+        return set()
+    return {i for m in TAG.finditer(text) for i in range(m.start(), m.end())}
 
 
 def _make(text: str, open_at: int, close_at: int, closed: bool, n_par: int) -> Quote:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from kb.extract.lexicon import MEDIA, TITLES, lemma_of
+from kb.extract.lexicon import CUE_LEMMAS, MEDIA, TITLES, lemma_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -20,6 +20,11 @@ PROPER = ("NNP", "NNPS")
 NOUNS = ("NN", "NNS", "NNP", "NNPS")
 NAME_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
 _TITLE_SET = frozenset(TITLES)
+COPULAS = frozenset("be is are was were been being am 's ’s".split())
+# Verbs whose subject "it" stands for the clause that follows, not for a speaker.
+IMPERSONAL = frozenset("seem appear turn amaze help take become mean matter remain follow happen".split())
+# Passive verbs whose subject is still the one speaking ("he was quoted as saying").
+PATIENT_SPEAKS = frozenset({"quote", "heard", "hear", "record", "overheard", "overhear", "caught", "catch"})
 
 
 @dataclass
@@ -57,7 +62,9 @@ def verb_lemma(tok: "Token") -> str:
 
 def subject_of(verb: "Token") -> "Token | None":
     """The subject of ``verb``, climbing from participles and complements ("…, saying")."""
-    current = verb
+    if verb.lower_ in COPULAS:
+        return None  # "the problem is that …": what a clause is about does not speak
+    current = matrix_clause(verb) or verb
     for _ in range(6):
         if current.tag_ == "VBG" and current.dep_ in ("xcomp", "advcl") and current.i:
             # "footage of Trump saying …": the parser hung the participle on the verb,
@@ -69,10 +76,18 @@ def subject_of(verb: "Token") -> "Token | None":
             if not any(ch.isalnum() for ch in child.text):
                 continue  # a dash the tagger took for a noun ("― Trump boasted")
             if child.dep_ in ("nsubj", "csubj"):
+                if child.lower_ == "it" and (current is not verb or lemma_of(verb.text) in IMPERSONAL):
+                    return None  # "it is hard to predict …", "it turns out that …"
                 return child
+            if child.dep_ == "expl":
+                return None
             if child.dep_ == "nsubjpass":
                 agent = next((c for c in current.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                if pobj is None and current is verb and lemma_of(verb.text) not in PATIENT_SPEAKS:
+                    # "Trump is expected to win", "he was asked to …": whoever expects
+                    # or asks is not named; the subject is what they say it about.
+                    return None
                 return pobj or child
         if current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ == "VBG"
                                        and current.head.tag_ in ("NNP", "NNPS", "PRP", "NN", "NNS")):
@@ -89,11 +104,46 @@ def subject_of(verb: "Token") -> "Token | None":
     return None
 
 
+def matrix_clause(verb: "Token") -> "Token | None":
+    """The clause a free participle ("…, saying") belongs to, when the parser hung it
+    inside a clause that another verb reports: "Trump argued that a database would
+    help, saying …" and "Hannity said … after Rubio won, remarking …" are Trump's and
+    Hannity's. None when the participle is not free or its head reports nothing."""
+    if verb.tag_ != "VBG" or verb.dep_ not in ("advcl", "xcomp", "conj") or not verb.i:
+        return None
+    if verb.doc[verb.i - 1].text not in (",", "and", "—", "–", "-", "--"):
+        return None
+    h = verb.head
+    if verb.dep_ == "conj":
+        return matrix_clause(h) if h.tag_ == "VBG" else None
+    climbed = False
+    for _ in range(4):
+        outer = h.head
+        if outer.i == h.i or not is_verb(outer):
+            break
+        if h.dep_ == "ccomp" or (h.dep_ == "advcl" and lemma_of(outer.text) in CUE_LEMMAS):
+            h, climbed = outer, True
+            continue
+        break
+    return h if climbed else None
+
+
 def antecedent(tok: "Token") -> "Token | None":
     """The noun a relative pronoun subject stands for ("Salami, who said …"), else None."""
     if tok.tag_ in ("WP", "WDT") and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "relcl":
         return tok.head.head
     return None
+
+
+def producer(noun: "Token") -> "Token | None":
+    """Who put out the thing ``noun`` names, when it is the object of their verb:
+    "Sanders is releasing an ad", "her campaign plans to reprint an editorial"."""
+    if noun.dep_ != "dobj" or not is_verb(noun.head):
+        return None
+    subj = subject_of(noun.head)
+    if subj is None or subj.tag_ in ("WP", "WDT") or subj.lower_ in ("it", "this", "that"):
+        return None
+    return subj
 
 
 def name_tokens(p: Parsed, tok: "Token") -> list["Token"]:
