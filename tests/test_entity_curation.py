@@ -254,3 +254,15 @@ def test_restoring_a_version_from_before_a_merge_is_curated_too(store: Path) -> 
         assert [s for s in speakers(knowledge) if s[0].startswith("person/")] == [
             ("person/bernard-sanders", "Bernard Sanders")] * 2
         assert knowledge.validate().conforms
+
+
+def test_stored_times_are_read_back_in_one_form_that_sorts() -> None:
+    """The store writes xsd:dateTime canonically ("05.12Z" for 05.120000): read back, curations
+    carry one fixed form, so a curation made at .120000 still sorts before one at .123456."""
+    from kb.writing.provenance import timestamp
+
+    assert timestamp("2026-12-01T22:40:05.12Z") == "2026-12-01T22:40:05.120000Z"
+    assert timestamp("2026-12-01T22:40:05Z") == "2026-12-01T22:40:05.000000Z"
+    assert timestamp("2026-12-01T23:40:05.5+01:00") == "2026-12-01T22:40:05.500000Z"
+    assert sorted(["2026-12-01T22:40:05.12Z", "2026-12-01T22:40:05.123456Z"], key=timestamp) == [
+        "2026-12-01T22:40:05.12Z", "2026-12-01T22:40:05.123456Z"]

@@ -65,6 +65,15 @@ class EntityCuration:
         return out
 
 
+def _stamp(value: Any) -> str:
+    """A stored time as the fixed-form text records carry (they sort and compare as text)."""
+    if value is None:
+        return ""
+    from ..writing.provenance import timestamp
+
+    return timestamp(value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+
 def entity_curations(kb: Any, entity: str | None = None) -> list[EntityCuration]:
     """Every entity curation (in force or ended), oldest first; only those naming ``entity`` if given."""
     if not kb.backend.has_graph(iris.CURATIONS_GRAPH):
@@ -73,8 +82,8 @@ def entity_curations(kb: Any, entity: str | None = None) -> list[EntityCuration]
     for r in kb.select(_SELECT, {"g": iris.CURATIONS_GRAPH}):
         rec = found.setdefault(str(r["c"]), {
             "iri": str(r["c"]), "action": _ACTION_NAME.get(str(r["action"]), str(r["action"])),
-            "entity": str(r["from"]), "other": str(r["to"]), "agent": str(r["agent"]), "when": str(r["when"]),
-            "reason": str(r.get("reason") or ""), "ended": str(r.get("ended") or ""), "documents": set(),
+            "entity": str(r["from"]), "other": str(r["to"]), "agent": str(r["agent"]), "when": _stamp(r["when"]),
+            "reason": str(r.get("reason") or ""), "ended": _stamp(r.get("ended")), "documents": set(),
             "written": set(), "name": str(r.get("name") or ""),
         })
         if r.get("doc"):

@@ -29,7 +29,7 @@ from .. import iris
 from ..store.base import Backend
 from ..vocab import KB, PROV, RDF, SDO
 from .changes import OxTriple
-from .provenance import latest_input
+from .provenance import latest_input, timestamp
 
 __all__ = ["Rules", "Split", "rules", "rules_of", "entity_names", "mints", "SAME_AS"]
 
@@ -202,7 +202,7 @@ def _from_rows(rows: Iterable[dict[str, Any]]) -> Rules:
         if rec is None:
             name = row.get("name")
             rec = records[row["c"].value] = _Record(
-                row["action"].value, _n(row["from"].value), _n(row["to"].value), row["when"].value,
+                row["action"].value, _n(row["from"].value), _n(row["to"].value), timestamp(row["when"].value),
                 row.get("ended") is not None, name.value if name is not None else "")
         if row.get("doc") is not None:
             rec.docs.add(_n(row["doc"].value))

@@ -46,6 +46,19 @@ def _n(term: object) -> ox.NamedNode:
     return ox.NamedNode(str(term))
 
 
+def timestamp(value: str) -> str:
+    """An ``xsd:dateTime`` read back from the store, in one fixed form (UTC, six fraction
+    digits, ``Z``). The store writes the canonical form, which drops trailing zeros
+    ("05.12Z" for 05.120000), and such strings do not sort as the times do."""
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 def _time(value: dt.datetime) -> ox.Literal:
     return ox.Literal(value.isoformat(), datatype=_n(XSD.dateTime))
 
