@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 import kb
 from kb import browse
@@ -13,7 +15,7 @@ from kb.formats import RDF_FORMATS
 from kb import iris
 
 from ..app import get_kb
-from ..charts import chain_boxes, month_bars
+from ..charts import chain_boxes, month_bars, role_timeline
 from ..security import wants_json
 from ..urls import RDF_SUFFIXES
 
@@ -30,6 +32,36 @@ def _negotiate(path: str) -> tuple[str, str | None]:
         return stem, RDF_SUFFIXES[suffix]
     best = request.accept_mimetypes.best_match(_OFFERS, default="text/html")
     return path, _BY_MEDIA_TYPE.get(best or "")
+
+
+def _entity_view(knowledge: kb.KnowledgeBase, iri: str) -> tuple[Any, Any, Any, list[tuple[str, int]]]:
+    """What a person's or organization's page shows, as HTML or JSON: the entity, the claim filter,
+    the newest claims (``?after=`` for older ones) and the claims per month."""
+    entity = browse.entity_detail(knowledge, iri)
+    org = entity.is_organization
+    f = browse.ClaimFilter(org=iri) if org else browse.ClaimFilter(speaker=iri)
+    page = browse.list_claims(knowledge, f, after=request.args.get("after"), limit=25)
+    months = browse.timeline(knowledge, org=iri) if org else browse.timeline(knowledge, speaker=iri)
+    return entity, f, page, months
+
+
+# A static suffix: Werkzeug ranks this rule above the linked-data catch-all below.
+@bp.get("/id/<any(person, org):kind>/<name>.json")
+def entity_json(kind: str, name: str) -> Response:
+    """A person's or organization's page as JSON: the entity (its ``roles`` with ``start`` and ``end``,
+    YYYY-MM-DD or ''), ``claims_per_month`` ([YYYY-MM, count]) and the newest claims (``claims``,
+    ``next``: the older ones, as on the page). 404 for an unknown entity."""
+    entity, _f, page, months = _entity_view(get_kb(), f"{iris.base()}{kind}/{name}")
+    next_url = url_for("resources.entity_json", kind=kind, name=name, after=page.next_cursor) if page.next_cursor else None
+    return jsonify({**asdict(entity), "is_organization": entity.is_organization,
+                    "claims_per_month": [list(m) for m in months], "claims": [c.as_dict() for c in page.claims],
+                    "next": next_url})
+
+
+@bp.app_context_processor
+def _entity_charts() -> dict[str, object]:
+    """The person's and organization's page draws its roles over time with this (web/templates/entity.html)."""
+    return {"role_timeline": role_timeline, "today": date.today}
 
 
 @bp.get("/id/<path:path>")
@@ -51,11 +83,7 @@ def resource(path: str) -> Any:
         width, boxes = chain_boxes(detail.chain)
         html = render_template("claim.html", c=detail, chain_width=width, chain_boxes=boxes)
     elif kind == "entity":
-        entity = browse.entity_detail(knowledge, iri)
-        org = entity.is_organization
-        f = browse.ClaimFilter(org=iri) if org else browse.ClaimFilter(speaker=iri)
-        page = browse.list_claims(knowledge, f, after=request.args.get("after"), limit=25)
-        months = browse.timeline(knowledge, org=iri) if org else browse.timeline(knowledge, speaker=iri)
+        entity, f, page, months = _entity_view(knowledge, iri)
         html = render_template("entity.html", e=entity, page=page, f=f, chart=month_bars(months, height=120))
     elif kind == "document":
         html = render_template("document.html", d=browse.document_detail(knowledge, iri))

@@ -1,20 +1,16 @@
 """The reviews page (``/reviews``, ``.json``, ``.csv``: every stored fact-check, faceted by fact-checker,
-verdict, rating and year; the JSON's keys are in :mod:`kb.browse.reviews`), a person's or organization's
-page as ``.json`` (with the roles its timeline draws), and the ClaimReview feeds:
+verdict, rating and year; the JSON's keys are in :mod:`kb.browse.reviews`), and the ClaimReview feeds:
 every fact-check in the knowledge base, or of one speaker's claims, as the JSON-LD fact-checkers publish
 and search engines read (``kb.importing.claimreview.feed_json``, the same bytes as
 ``kb export --format claimreview``)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
-from kb import browse, iris
 from kb.browse.reviews import ReviewFilter, list_reviews
 from kb.errors import InputError
 from kb.importing.claimreview import feed_json
@@ -22,7 +18,6 @@ from kb.formats import EXPORT_FORMATS
 from kb.vocab import ID_BASE
 
 from ..app import get_kb
-from ..charts import role_timeline
 from ..listing import csv_response, json_response
 from .claims import page_numbers
 
@@ -102,26 +97,3 @@ def reviews(ext: str | None) -> Any:
         first_url=reviews_url(**params) if page.page > 1 else None, numbers=page_numbers(page.page, page.pages),
         json_url=reviews_url("json", **params), csv_url=reviews_url("csv", **params),
     )
-
-
-@bp.get("/id/<any(person, org):kind>/<name>.json")
-def entity_json(kind: str, name: str) -> Response:
-    """What a person's or organization's page shows, as JSON: the entity (its ``roles`` with ``start`` and
-    ``end``, YYYY-MM-DD or ''), ``claims_per_month`` ([YYYY-MM, count]) and the newest claims (``claims``,
-    ``next``: the older ones, as on the page). 404 for an unknown entity."""
-    knowledge = get_kb()
-    iri = f"{iris.base()}{kind}/{name}"  # the deployment's own base (KB_BASE_IRI), as the page's
-    entity = browse.entity_detail(knowledge, iri)
-    f = browse.ClaimFilter(org=iri) if entity.is_organization else browse.ClaimFilter(speaker=iri)
-    page = browse.list_claims(knowledge, f, after=request.args.get("after"), limit=25)
-    months = browse.timeline(knowledge, org=iri) if entity.is_organization else browse.timeline(knowledge, speaker=iri)
-    next_url = url_for("reviews.entity_json", kind=kind, name=name, after=page.next_cursor) if page.next_cursor else None
-    return jsonify({**asdict(entity), "is_organization": entity.is_organization,
-                    "claims_per_month": [list(m) for m in months], "claims": [c.as_dict() for c in page.claims],
-                    "next": next_url})
-
-
-@bp.app_context_processor
-def _entity_charts() -> dict[str, object]:
-    """The person's and organization's page draws its roles over time with this (web/templates/entity.html)."""
-    return {"role_timeline": role_timeline, "today": date.today}
