@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, TypeVar
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
+
+from kb.errors import InputError
+
+_D = TypeVar("_D", int, None)
 
 
 def csv_response(rows: Iterable[dict[str, Any]], columns: Sequence[str], filename: str) -> Response:
@@ -27,3 +31,14 @@ def _safe(value: str) -> str:
 
 def json_response(items: list[dict[str, Any]], *, next_url: str | None, **meta: Any) -> Response:
     return jsonify({**meta, "count": len(items), "next": next_url, "items": items})
+
+
+def int_arg(name: str, default: _D) -> int | _D:
+    """A whole-number query argument (``?page=2``), ``default`` when absent; anything else is a 400."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise InputError(f"{name}: {value!r} is not a whole number") from None

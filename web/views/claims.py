@@ -12,7 +12,7 @@ from flask import Blueprint, abort, render_template, request
 from kb import browse
 
 from ..app import get_kb
-from ..listing import csv_response, json_response
+from ..listing import csv_response, int_arg, json_response
 from ..urls import claims_url
 
 bp = Blueprint("claims", __name__)
@@ -21,23 +21,13 @@ CSV_COLUMNS = ["iri", "date", "kind", "speaker_name", "speaker", "text", "doc", 
                "via_name", "verdict"]
 
 
-def _int_arg(name: str, default: int | None) -> int | None:
-    value = request.args.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        abort(400, f"{name}: {value!r} is not a whole number")
-
-
 @bp.get("/claims", defaults={"ext": None})
 @bp.get("/claims.<any(json, csv):ext>")
 def claims(ext: str | None) -> Any:
     knowledge = get_kb()
     f = browse.ClaimFilter.from_args(request.args)
-    limit = _int_arg("limit", 25) or 25
-    number = _int_arg("page", None)
+    limit = int_arg("limit", 25) or 25
+    number = int_arg("page", None)
     page = browse.list_claims(knowledge, f, after=request.args.get("after"), page=number, limit=limit)
     params: dict[str, Any] = {**f.active(), "sort": f.sort if f.sort != "newest" else None,
                               "limit": limit if limit != 25 else None}
@@ -60,7 +50,7 @@ def _facet_size() -> int | None:
     """``?_facet_size=N`` values per facet (default 10), or ``max`` for every value (as in Datasette)."""
     if request.args.get("_facet_size", "").strip() == "max":
         return None
-    size = _int_arg("_facet_size", 10)
+    size = int_arg("_facet_size", 10)
     if size is None or size < 1:
         abort(400, "_facet_size: use a number from 1, or max")
     return size

@@ -18,7 +18,7 @@ from kb.formats import EXPORT_FORMATS
 from kb.vocab import ID_BASE
 
 from ..app import get_kb
-from ..listing import csv_response, json_response
+from ..listing import csv_response, int_arg, json_response
 from .claims import page_numbers
 
 bp = Blueprint("reviews", __name__)
@@ -55,21 +55,11 @@ def reviews_url(ext: str | None = None, **params: Any) -> str:
     return url_for("reviews.reviews", ext=ext) + ("?" + urlencode(clean) if clean else "")
 
 
-def _int_arg(name: str, default: int) -> int:
-    value = request.args.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise InputError(f"{name}: {value!r} is not a whole number") from None
-
-
 def _facet_size() -> int | None:
     """``?_facet_size=N`` values per facet (default 10), or ``max`` for every value, as on /claims."""
     if request.args.get("_facet_size", "").strip() == "max":
         return None
-    size = _int_arg("_facet_size", 10)
+    size = int_arg("_facet_size", 10)
     if size < 1:
         raise InputError("_facet_size: use a number from 1, or max")
     return size
@@ -80,9 +70,9 @@ def _facet_size() -> int | None:
 def reviews(ext: str | None) -> Any:
     """Every stored review, newest first, with facets; each facet value links to the list it filters."""
     f = ReviewFilter.from_args(request.args)
-    limit = _int_arg("limit", 25)
+    limit = int_arg("limit", 25)
     size = _facet_size()
-    page = list_reviews(get_kb(), f, page=_int_arg("page", 1), limit=limit, facet_size=size)
+    page = list_reviews(get_kb(), f, page=int_arg("page", 1), limit=limit, facet_size=size)
     if ext == "csv":  # the page, as /claims.csv (limit up to 500)
         return csv_response((r.as_dict() for r in page.reviews), CSV_COLUMNS, "reviews.csv")
     params: dict[str, Any] = {**f.active(), "limit": limit if limit != 25 else None,
