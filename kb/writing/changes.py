@@ -8,7 +8,7 @@ functions here and hands them to :func:`kb.writing.pipeline.commit`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -22,11 +22,20 @@ from ..validating import ValidationReport
 from ..vocab import RDF, SDO
 
 __all__ = [
+    "renamed",
     "InputMeta", "Change", "IngestResult", "OxTriple",
     "changes_from_record", "changes_from_record_ox", "changes_from_rdf", "skolemize",
 ]
 
 OxTriple = tuple[Any, Any, Any]
+
+
+def renamed(triples: Iterable[OxTriple], rename: Mapping[Any, Any]) -> list[OxTriple]:
+    """``triples`` with each IRI in ``rename`` (subject or object) replaced by its target: how
+    who-is-who and users' curations move an entity's statements to another IRI."""
+    if not rename:
+        return list(triples)
+    return [(rename.get(s, s), p, rename.get(o, o) if isinstance(o, ox.NamedNode) else o) for s, p, o in triples]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from .. import iris
 from ..store.base import Backend
 from ..vocab import KB, PROV, RDF, SDO
-from .changes import OxTriple
+from .changes import OxTriple, renamed
 from .provenance import latest_input, timestamp
 
 __all__ = ["Rules", "Split", "rules", "rules_of", "entity_names", "mints", "SAME_AS"]
@@ -97,7 +97,7 @@ class Rules:
             return out
         if self.merges:
             nodes = {t for s, _p, o in out for t in (s, o) if isinstance(t, ox.NamedNode) and t in self.merges}
-            out = _renamed(out, {n: self.final(n) for n in nodes})
+            out = renamed(out, {n: self.final(n) for n in nodes})
         if self.retired:
             gone = {(self.final(e), name) for e, name in self.retired}
             out = [t for t in out if not (t[1] == _NAME and isinstance(t[2], ox.Literal) and (t[0], t[2].value) in gone)]
@@ -125,13 +125,7 @@ class Rules:
                     rename[entity] = split.target
                     named.append((split.target, _NAME, ox.Literal(split.name)))
                     break
-        return _renamed(triples, rename) + named if rename else triples
-
-
-def _renamed(triples: Iterable[OxTriple], rename: dict[ox.NamedNode, ox.NamedNode]) -> list[OxTriple]:
-    if not rename:
-        return list(triples)
-    return [(rename.get(s, s), p, rename.get(o, o) if isinstance(o, ox.NamedNode) else o) for s, p, o in triples]
+        return renamed(triples, rename) + named if rename else triples
 
 
 def entity_names(triples: Iterable[OxTriple]) -> dict[ox.NamedNode, set[str]]:

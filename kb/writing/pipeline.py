@@ -37,7 +37,7 @@ from ..store.base import Backend
 from ..validating import ValidationReport, validate_quads
 from ..vocab import KB, RDF, SDO
 from . import entities as E
-from .changes import Change, IngestResult, InputMeta, OxTriple
+from .changes import Change, IngestResult, InputMeta, OxTriple, renamed
 from .resolve import curate, relink_candidates, resolve
 from .context import context_triples, linking_to, stored_triples, subjects_of
 from .history import History
@@ -241,7 +241,7 @@ def commit(
     """
     started = now()
     plan = _prepare(backend, changes, progress)
-    result, todo, replacing, touched, derived = plan.result, plan.todo, plan.replacing, plan.touched, plan.derived
+    result, todo, replacing, derived = plan.result, plan.todo, plan.replacing, plan.derived
     if not todo:
         return result
     assert plan.report is not None
@@ -308,14 +308,8 @@ def _relink(
     changes = []
     for g in sorted(graphs, key=str):
         said = E.as_written(stored_triples(backend, g))
-        renamed = []
-        for s, p, o in said:
-            if s in relinks:
-                renamed.append((relinks[s], p, o))
-            else:
-                renamed.append((s, p, relinks.get(o, o) if isinstance(o, ox.NamedNode) else o))
         source = InputMeta("kb: who is who", iris.sha256_hex(" ".join(sorted(str(k) for k in relinks))), "text/plain")
-        changes.append(Change(URIRef(g.value), None, source, ox_triples=renamed, compare="content"))
+        changes.append(Change(URIRef(g.value), None, source, ox_triples=renamed(said, relinks), compare="content"))
     names = ", ".join(f"{k.value.rsplit('/', 1)[-1]} → {v.value.rsplit('/', 1)[-1]}" for k, v in relinks.items())
     return commit(backend, changes, history=history, agent="kb (who is who)", reason=f"resolved {names}",
                   action="updated", hooks=hooks)

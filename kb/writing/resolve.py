@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from .. import iris
 from ..store.base import Backend
 from ..vocab import KB, RDF, SDO
-from .changes import OxTriple
+from .changes import OxTriple, renamed
 from .curated import rules as curation_rules
 
 __all__ = ["resolve", "curate", "relink_candidates", "AMBIGUOUS"]
@@ -119,17 +119,9 @@ def _who_is_who(backend: Backend, triples: list[OxTriple]) -> list[OxTriple]:
             flags.extend((p, AMBIGUOUS, c) for c in candidates)
     if not rename and not flags:
         return triples
-    out: list[OxTriple] = []
-    for s, p, o in triples:
-        target = rename.get(s)
-        if target is not None:
-            # The word stays as what this article calls the person; the canonical name
-            # prefers the fuller one (kb.writing.entities).
-            out.append((target, p, o))
-            continue
-        out.append((s, p, rename.get(o, o) if isinstance(o, ox.NamedNode) else o))
-    out.extend(flags)
-    return list(dict.fromkeys(out))
+    # The word stays as what this article calls the person (its name, now on the fuller
+    # person's IRI); the canonical name prefers the fuller one (kb.writing.entities).
+    return list(dict.fromkeys(renamed(triples, rename) + flags))
 
 
 def relink_candidates(backend: Backend, triples: Iterable[OxTriple]) -> dict[ox.NamedNode, ox.NamedNode]:
