@@ -26,6 +26,7 @@ from rdflib import URIRef
 from .. import iris
 from ..errors import InputError, NotFoundError
 from ..vocab import KB, PROV, RDF, SDO, XSD
+from .entity_names import wikidata_qid
 
 __all__ = ["EntityCuration", "entity_curations", "find_entity", "external_iri", "merge", "unmerge", "split", "link",
            "unlink", "same_as", "record", "ACTIONS"]
@@ -141,13 +142,9 @@ def _literal(text: str) -> Any:
 def external_iri(value: str) -> str:
     """A Wikidata QID ("Q42"), a Wikidata page or entity URL, or any http(s) IRI → the IRI to link."""
     text = value.strip()
-    if text[:1] in ("Q", "q") and text[1:].isdigit() and len(text) > 1:
-        return _WIKIDATA + "Q" + text[1:]
-    for prefix in ("https://www.wikidata.org/wiki/", "http://www.wikidata.org/wiki/", "https://www.wikidata.org/entity/",
-                   "wd:"):
-        rest = text[len(prefix):]
-        if text.startswith(prefix) and rest[:1] == "Q" and rest[1:].isdigit():
-            return _WIKIDATA + rest
+    qid = wikidata_qid(text)
+    if qid is not None:
+        return _WIKIDATA + qid
     if text.startswith(("http://", "https://")) and " " not in text:
         try:
             ox.NamedNode(text)

@@ -26,7 +26,7 @@ from typing import Any
 from .. import iris
 from ..vocab import SDO
 
-__all__ = ["TYPES", "DEFAULT_LIMIT", "Query", "Named", "Catalog", "catalog", "norm", "same_as_key", "entity_id", "iri_of"]
+__all__ = ["TYPES", "DEFAULT_LIMIT", "Query", "Named", "Catalog", "catalog", "norm", "wikidata_qid", "same_as_key", "entity_id", "iri_of"]
 
 #: The types one can reconcile against: id → name. A news outlet is also an organization.
 TYPES: dict[str, str] = {str(SDO.Person): "Person", str(SDO.Organization): "Organization",
@@ -58,13 +58,20 @@ def norm(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", _APOSTROPHES.sub("", folded.casefold())).split())
 
 
-def same_as_key(value: str) -> str:
-    """A Wikidata item however written (``Q42``, ``wd:Q42``, its entity or wiki URL) → ``Q42``; other IRIs as they are."""
+def wikidata_qid(value: str) -> str | None:
+    """A Wikidata item however written (``Q42``, ``wd:Q42``, its entity or wiki URL) → ``Q42``;
+    None for anything else. The one reading of a Wikidata identifier: for links users set
+    (:func:`kb.tracking.entity_curations.external_iri`) and for reconciliation queries."""
     value = value.strip()
     found = _QID.search(value)
     if found and ("wikidata" in value.lower() or found.group(0) == value or value.lower().startswith("wd:")):
         return found.group(1).upper()
-    return value
+    return None
+
+
+def same_as_key(value: str) -> str:
+    """What two ``sameAs`` values are compared by: the QID of a Wikidata item, other IRIs as they are."""
+    return wikidata_qid(value) or value.strip()
 
 
 def entity_id(iri: str) -> str:
