@@ -42,3 +42,14 @@ def int_arg(name: str, default: _D) -> int | _D:
         return int(value)
     except ValueError:
         raise InputError(f"{name}: {value!r} is not a whole number") from None
+
+
+def facet_size() -> int | None:
+    """``?_facet_size=N`` values per facet (default 10), or ``max`` for every value (as in Datasette)."""
+    if request.args.get("_facet_size", "").strip() == "max":
+        return None
+    size = int_arg("_facet_size", 10)
+    if size < 1:
+        raise InputError("_facet_size: use a number from 1, or max")
+    return size
+

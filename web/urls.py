@@ -42,13 +42,23 @@ def resource_url(iri: str, fmt: str | None = None) -> str:
     return url
 
 
+def _list_url(endpoint: str, values: dict[str, Any], params: dict[str, Any]) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return url_for(endpoint, **values) + ("?" + urlencode(clean) if clean else "")
+
+
 def claims_url(endpoint: str = "claims.claims", *, ext: str | None = None, key: str | None = None,
                **params: Any) -> str:
     """The claims list (or a facet's page, with ``key``; ``ext`` json or csv) with these filters
     (empty values dropped)."""
-    clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return url_for(endpoint, ext=ext, key=key) + ("?" + urlencode(clean) if clean else "")
+    return _list_url(endpoint, {"ext": ext, "key": key}, params)
+
+
+def reviews_url(ext: str | None = None, **params: Any) -> str:
+    """The fact-checks list (``ext`` json or csv) with these filters (empty values dropped)."""
+    return _list_url("reviews.reviews", {"ext": ext}, params)
 
 
 def register(app: Any) -> None:
-    app.jinja_env.globals.update(ID_BASE=iris.base, resource_url=resource_url, claims_url=claims_url, is_local=is_local)
+    app.jinja_env.globals.update(ID_BASE=iris.base, resource_url=resource_url, claims_url=claims_url,
+                                 reviews_url=reviews_url, is_local=is_local)

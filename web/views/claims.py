@@ -12,7 +12,7 @@ from flask import Blueprint, abort, render_template, request
 from kb import browse
 
 from ..app import get_kb
-from ..listing import csv_response, int_arg, json_response
+from ..listing import csv_response, facet_size, int_arg, json_response
 from ..urls import claims_url
 
 bp = Blueprint("claims", __name__)
@@ -39,21 +39,11 @@ def claims(ext: str | None) -> Any:
     if ext == "csv":
         return csv_response(items, CSV_COLUMNS, "claims.csv")
     return render_template(
-        "claims.html", page=page, f=f, facets=browse.facets(knowledge, f, size=_facet_size()), next_url=next_url,
+        "claims.html", page=page, f=f, facets=browse.facets(knowledge, f, size=facet_size()), next_url=next_url,
         params=params,
         first_url=claims_url(**params) if page.page > 1 else None, numbers=page_numbers(page.page, page.pages),
         json_url=claims_url(ext="json", **params), csv_url=claims_url(ext="csv", **params),
     )
-
-
-def _facet_size() -> int | None:
-    """``?_facet_size=N`` values per facet (default 10), or ``max`` for every value (as in Datasette)."""
-    if request.args.get("_facet_size", "").strip() == "max":
-        return None
-    size = int_arg("_facet_size", 10)
-    if size is None or size < 1:
-        abort(400, "_facet_size: use a number from 1, or max")
-    return size
 
 
 def page_numbers(current: int, pages: int, around: int = 2) -> list[int | None]:

@@ -7,18 +7,17 @@ and search engines read (``kb.importing.claimreview.feed_json``, the same bytes 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 
 from kb.browse.reviews import ReviewFilter, list_reviews
-from kb.errors import InputError
 from kb.importing.claimreview import feed_json
 from kb.formats import EXPORT_FORMATS
 from kb.vocab import ID_BASE
 
 from ..app import get_kb
-from ..listing import csv_response, int_arg, json_response
+from ..listing import csv_response, facet_size, int_arg, json_response
+from ..urls import reviews_url
 from .claims import page_numbers
 
 bp = Blueprint("reviews", __name__)
@@ -49,29 +48,13 @@ CSV_COLUMNS = ["iri", "date", "checker_name", "checker", "verdict", "rating", "c
                "claim"]
 
 
-def reviews_url(ext: str | None = None, **params: Any) -> str:
-    """The reviews list (``ext`` json or csv) with these filters (empty values dropped)."""
-    clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return url_for("reviews.reviews", ext=ext) + ("?" + urlencode(clean) if clean else "")
-
-
-def _facet_size() -> int | None:
-    """``?_facet_size=N`` values per facet (default 10), or ``max`` for every value, as on /claims."""
-    if request.args.get("_facet_size", "").strip() == "max":
-        return None
-    size = int_arg("_facet_size", 10)
-    if size < 1:
-        raise InputError("_facet_size: use a number from 1, or max")
-    return size
-
-
 @bp.get("/reviews", defaults={"ext": None})
 @bp.get("/reviews.<any(json, csv):ext>")
 def reviews(ext: str | None) -> Any:
     """Every stored review, newest first, with facets; each facet value links to the list it filters."""
     f = ReviewFilter.from_args(request.args)
     limit = int_arg("limit", 25)
-    size = _facet_size()
+    size = facet_size()
     page = list_reviews(get_kb(), f, page=int_arg("page", 1), limit=limit, facet_size=size)
     if ext == "csv":  # the page, as /claims.csv (limit up to 500)
         return csv_response((r.as_dict() for r in page.reviews), CSV_COLUMNS, "reviews.csv")
@@ -83,7 +66,7 @@ def reviews(ext: str | None) -> Any:
         items = body.pop("items")
         return json_response(items, next_url=next_url, **body)
     return render_template(
-        "reviews.html", page=page, f=f, params=params, next_url=next_url, reviews_url=reviews_url,
+        "reviews.html", page=page, f=f, params=params, next_url=next_url,
         first_url=reviews_url(**params) if page.page > 1 else None, numbers=page_numbers(page.page, page.pages),
         json_url=reviews_url("json", **params), csv_url=reviews_url("csv", **params),
     )
