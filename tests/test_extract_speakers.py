@@ -88,3 +88,21 @@ def test_a_cue_the_parser_hangs_on_a_quoted_word_keeps_the_clause_subject() -> N
 def test_the_subject_of_a_linking_verb_before_a_colon_introduces_the_quote() -> None:
     text = 'Clinton\'s response was: "Is Dalton Brody off Conn or Wisconsin?"'
     assert claims(text) == [("direct-quote", "Is Dalton Brody off Conn or Wisconsin?", "Clinton's response", 0, ":")]
+
+
+def test_an_inverted_cue_opening_a_paragraph_introduces_the_next() -> None:
+    # The tagger reads "Stated Stone" as one name: the cue is "Stated", the speaker Stone.
+    text = ("Roger Stone spoke to Aaron Klein on Sunday.\n\nStated Stone:\n\n"
+            "“I think that the stakes are so high that they would do anything necessary to remain in power.”")
+    assert claims(text) == [("direct-quote",
+                             "I think that the stakes are so high that they would do anything necessary to remain in power.",
+                             "Roger Stone", 52, "Stated")]
+
+
+def test_a_quote_after_an_attributed_quote_keeps_its_speaker_mention() -> None:
+    # "…Michigan…,'' Mr. Trump said. ''…'': the next quote is Trump's, at the same mention, never
+    # a name inside the quote before.
+    text = ("''Our popularity is strong enough to put states in play: Michigan, Pennsylvania, Virginia,'' "
+            "Mr. Trump said. ''I'm a little surprised that I've done this well, to tell you the truth.''")
+    found = claims(text)
+    assert [c[2:] for c in found] == [("Trump", 97, "said"), ("Trump", 97, "said")]

@@ -15,8 +15,8 @@ from kb.extract.claims import Cue, Speaker
 from kb.extract.entities import ANON, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
 from kb.extract.lexicon import ANONYMOUS_HEADS, CUE_LEMMAS, lemma_of
 from kb.extract.quotes import Quote
-from kb.extract.syntax import (PROPER, PRONOUNS, Parsed, antecedent, is_verb, name_tokens, producer, subject_of,
-                               subtree_tokens, title_before)
+from kb.extract.syntax import (PROPER, PRONOUNS, Parsed, antecedent, is_verb, name_tokens, opening_cue, producer,
+                               subject_of, subtree_tokens, title_before)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -128,7 +128,8 @@ class SentenceReader:
     def register_entities(self, p: Parsed, qtok: dict[int, int]) -> None:
         for ent in p.doc.ents:
             inside = ent.start in qtok
-            start, end = p.start(ent[0]), p.end(ent[-1])
+            first = ent[1] if len(ent) > 1 and opening_cue(ent[0]) else ent[0]  # not "Stated Stone"
+            start, end = p.start(first), p.end(ent[-1])
             if ent.label_ == "PERSON" and not inside:
                 e = self.registry.add(self.text[start:end], PERSON)
                 if e is None:
@@ -184,7 +185,7 @@ class SentenceReader:
                 cues.append(t)
             elif is_verb(t) and lemma_of(t.text) in CUE_LEMMAS and t.dep_ not in ("amod", "compound", "aux"):
                 cues.append(t)
-            elif (t.i == 0 and t.tag_ in PROPER and t.lower_ in ("said", "says", "added", "asked", "wrote")):
+            elif opening_cue(t):
                 cues.append(t)  # "Said Ellis: …" - the tagger takes the capital for a name
         return cues
 
@@ -192,6 +193,11 @@ class SentenceReader:
         if cue.lower_ == "according":
             to = p.doc[cue.i + 1]
             subj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        elif opening_cue(cue):
+            # "Stated Stone: …": the name after the inverted cue speaks.
+            subj = p.doc[1]
+            while subj.i + 1 < len(p.doc) and p.doc[subj.i + 1].tag_ in PROPER:
+                subj = p.doc[subj.i + 1]
         else:
             subj = subject_of(cue)
             if subj is not None and subj.i in qtok:

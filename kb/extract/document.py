@@ -96,13 +96,7 @@ class Builder:
     def sentence(self, si: int) -> None:
         p = self.parsed[si]
         s = self.plan.sentences[si]
-        qs = [q for q in self.plan.quotes if s.start <= q.open < s.end and not self.plan.in_turn(q.open)]
-        qtok: dict[int, int] = {}
-        for t in p.doc:
-            at = p.start(t)
-            for k, q in enumerate(qs):
-                if q.open <= at <= q.close:
-                    qtok[t.i] = k
+        qs, qtok = self.quotes_of(p, s)
         self.reader.register_entities(p, qtok)
         cues = self.reader.cue_tokens(p, qtok)
         found: list[Claim] = []
@@ -127,6 +121,18 @@ class Builder:
         if found:
             self.apply_context(p, found, taken if found else [])
         self.claims.extend(found)
+
+    def quotes_of(self, p: Parsed, s: Sentence) -> tuple[list[Quote], dict[int, int]]:
+        """The quotes opening in ``s`` and, for each token inside one, the quote's index:
+        the words of a quote are never its speaker or cue ("'… Michigan …,' Mr. Trump said")."""
+        qs = [q for q in self.plan.quotes if s.start <= q.open < s.end and not self.plan.in_turn(q.open)]
+        qtok: dict[int, int] = {}
+        for t in p.doc:
+            at = p.start(t)
+            for k, q in enumerate(qs):
+                if q.open <= at <= q.close:
+                    qtok[t.i] = k
+        return qs, qtok
 
     def block_quote(self, p: Parsed, s: Sentence) -> Claim | None:
         """"Limbaugh added:" ending a paragraph introduces the next one, printed without
@@ -177,11 +183,11 @@ class Builder:
             kind = self.reader.quote_kind(p, q, s.start)
             used.add(cue_tok.i)
             speaker = self.reader.speaker_for(p, cue_tok, qtok)
-            if speaker is None:
-                return None
-            conf = (0.9 if syntactic else 0.7) - (0.0 if speaker else 0.3)
-            cue = Cue(p.start(cue_tok), p.end(cue_tok), cue_tok.text)
-            return Claim(kind, [(q.start, q.end)], p.index, speaker, cue, conf)
+            if speaker is not None:
+                conf = 0.9 if syntactic else 0.7
+                cue = Cue(p.start(cue_tok), p.end(cue_tok), cue_tok.text)
+                return Claim(kind, [(q.start, q.end)], p.index, speaker, cue, conf)
+            # A cue whose speaker the parse lost: the quote may still be introduced or continued.
         colon = self.reader.colon_speaker(p, q, qtok)
         if colon is not None:
             return Claim("direct-quote", [(q.start, q.end)], p.index, colon[0], colon[1], 0.7)
@@ -253,11 +259,12 @@ class Builder:
         prev = self.parsed.get(si - 1)
         if prev is None or not self.plan.sentences[si - 1].text(self.text).rstrip().endswith(":"):
             return None
-        cues = self.reader.cue_tokens(prev, {})
+        _qs, qtok = self.quotes_of(prev, self.plan.sentences[si - 1])
+        cues = self.reader.cue_tokens(prev, qtok)
         if not cues:
             return None
         cue = cues[-1]
-        return self.reader.speaker_for(prev, cue, {}), Cue(prev.start(cue), prev.end(cue), cue.text)
+        return self.reader.speaker_for(prev, cue, qtok), Cue(prev.start(cue), prev.end(cue), cue.text)
 
     def previous_cue(self, s: Sentence, q: Quote) -> tuple[Speaker | None, Cue] | None:
         """'…, Schiff said. “…”': a quote opening its sentence, attributed just before."""
@@ -266,11 +273,16 @@ class Builder:
         if (prev is None or self.text[s.start:q.open].strip()
                 or self.plan.sentences[si - 1].paragraph != s.paragraph):
             return None
-        cues = [c for c in self.reader.cue_tokens(prev, {}) if c.lower_ != "according"]
+        _qs, qtok = self.quotes_of(prev, self.plan.sentences[si - 1])
+        cues = [c for c in self.reader.cue_tokens(prev, qtok) if c.lower_ != "according"]
         if not cues:
             return None
         cue = self.reader.closing_cue(cues)
-        speaker = self.reader.speaker_for(prev, cue, {})
+        last = self.last_quote
+        if last is not None and last.cue is not None and last.speaker is not None and last.cue.start == prev.start(cue):
+            # The quote before was attributed by this very cue: the same speaker, at the same mention.
+            return last.speaker, last.cue
+        speaker = self.reader.speaker_for(prev, cue, qtok)
         if speaker is None:
             return None
         return speaker, Cue(prev.start(cue), prev.end(cue), cue.text)

@@ -172,8 +172,18 @@ def name_tokens(p: Parsed, tok: "Token") -> list["Token"]:
     return [p.doc[i] for i in range(lo, tok.i + 1)]
 
 
+def opening_cue(tok: "Token") -> bool:
+    """``tok`` is an inverted reporting verb opening its sentence ("Said Ellis: …",
+    "Stated Stone:"), which the tagger takes for the first word of a name."""
+    return (tok.i == 0 and tok.tag_ in PROPER and tok.lower_.endswith(("ed", "id", "ote", "s"))
+            and lemma_of(tok.text) in CUE_LEMMAS and len(tok.doc) > 1 and tok.doc[1].tag_ in PROPER)
+
+
 def strip_titles(toks: list["Token"]) -> list["Token"]:
-    """Drop leading title words ("Major General", "Brig.-Gen.") from a name's tokens."""
+    """Drop leading title words ("Major General", "Brig.-Gen.") and an inverted cue
+    ("Stated Stone") from a name's tokens."""
+    if len(toks) > 1 and opening_cue(toks[0]):
+        toks = toks[1:]
     i = 0
     while i < len(toks) - 1:
         two = " ".join(t.text for t in toks[i:i + 2])
