@@ -82,7 +82,7 @@ CUE_WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _ALL_FORMS), key
 MEDIA = frozenset("""
 letter statement tweet post email e-mail memo interview speech op-ed column essay
 message note video podcast broadcast press release report book article editorial
-blog facebook twitter instagram radio television tv
+blog facebook twitter instagram radio television tv ad advertisement commercial
 """.split())
 # Nouns naming an event where something is said ("at a rally in Tehran").
 VENUES = frozenset("""
