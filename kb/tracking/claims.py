@@ -1,4 +1,9 @@
-"""What a claim's page says about its spread: its other appearances and its relations."""
+"""What a claim's page says about its spread: its other appearances and its relations.
+
+The appearances are the claim's whole group (:func:`.link.group`: what its same-words
+relations reach, followed both ways), not only the claims it is linked to: kb links an
+appearance to a few others only. The relations listed are the claim's own.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .curations import curations, relation_name
-from .link import SAME_WORDS, effective, tracking_index
+from .link import effective, group, tracking_index
 
 __all__ = ["Appearance", "Related", "Spread", "spread"]
 
@@ -62,21 +67,14 @@ def spread(kb: Any, iri: str) -> Spread:
     agents = {(c.relation, c.src, c.dst): c.agent for c in cured.all}
     names: dict[str, str] = {}
     related: list[Related] = []
-    same: set[str] = {iri}
     for src, relation, dst, score, status in effective(index, cured, iri):
         other, direction = (dst, "to") if src == iri else (src, "from")
         who = "kb" if status == "proposed" else agents.get((relation, src, dst), "")
         related.append(Related(other, relation_name(relation), direction, score, who, status))
-        if relation in SAME_WORDS:
-            same.add(other)
     rejected = [Related(c.dst if c.src == iri else c.src, relation_name(c.relation), "to" if c.src == iri else "from",
                         c.score, c.agent, "rejected") for c in cured.of(iri) if c.status == "rejected"]
-    found = []
-    for claim in sorted(same):
-        row = index.claim(claim)
-        if row is None:
-            continue
-        found.append(Appearance(claim, row.doc, row.outlet, _name(kb, row.outlet, names), row.when))
+    found = [Appearance(row.iri, row.doc, row.outlet, _name(kb, row.outlet, names), row.when)
+             for row in index.claims(group(index, cured, iri)).values()]
     found.sort(key=lambda a: (a.date or "9999", a.claim))
     earliest = found[0] if len(found) > 1 else None
     outlets: dict[str, tuple[str, str, str]] = {}

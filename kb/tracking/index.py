@@ -5,20 +5,28 @@ the browse index) and is derived data: deleting it makes kb rebuild it from the
 store. Finding the other appearances of a quote is a lookup of its shingles (an
 index range per shingle), then an exact comparison of the few candidates, so
 linking an article does not depend on the size of the corpus.
+
+The links are bounded: a new appearance is linked to the earliest appearance of
+each group of appearances it joins (the group's root) and to the :data:`BEST`
+best-scoring others, not to every match, so a quote repeated N times costs
+O(N) links, not O(N²). A quote's appearances are then everything its links
+reach (:meth:`TrackingIndex.component`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
+from typing import Collection, Iterable, Iterator, Mapping, Sequence
 
 from .text import compare, shingles
 
-__all__ = ["TrackedClaim", "Link", "TrackingIndex", "index_path", "QUOTE_KINDS", "TRACKED_KINDS"]
+__all__ = ["TrackedClaim", "Link", "TrackingIndex", "index_path", "earliest_first", "earliest_of",
+           "QUOTE_KINDS", "TRACKED_KINDS", "SAME_WORDS", "BEST"]
 
 INDEX_FILE = "tracking-index.sqlite3"
 QUOTE_KINDS = frozenset({"DirectQuote", "PartialQuote"})
@@ -30,6 +38,18 @@ CANDIDATES = 40
 #: same quote always shares its rare pairs too.
 LOOKUPS = 8
 MAX_POSTINGS = 1000
+#: Relations that make two claims appearances of the same words: a group of appearances is
+#: what these links reach, followed both ways.
+SAME_WORDS = frozenset({"sameQuoteAs", "repeats"})
+#: Besides the root of each group it joins, a new claim is linked to at most this many other
+#: matches, the best-scoring: the closest wordings stay one step apart on the claim's page, and
+#: a user's rejecting one link rarely cuts a claim off its group; more would bring back the
+#: quadratic growth (every appearance of a popular quote linked to up to CANDIDATES others).
+BEST = 3
+#: SQLite's limit on bound parameters is 999 in old builds: IN lists are sent in chunks of this.
+_CHUNK = 400
+#: A claim's date of appearance in SQL, as :attr:`TrackedClaim.when`.
+_WHEN = "CASE WHEN said != '' THEN said ELSE doc_date END"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -73,6 +93,26 @@ class Link:
     dst: str
     relation: str
     score: float
+
+
+def _order(when: str, iri: str) -> tuple[str, str]:
+    """The order of "earliest appearance": by date (undated last), then IRI so that ties are stable."""
+    return when or "9999", iri
+
+
+def earliest_first(claim: TrackedClaim) -> tuple[str, str]:
+    return _order(claim.when, claim.iri)
+
+
+def earliest_of(dates: Mapping[str, str]) -> str:
+    """The earliest of claims given as IRI → date (:meth:`TrackingIndex.dates`)."""
+    return min(dates, key=lambda iri: _order(dates[iri], iri))
+
+
+def _chunks(items: Collection[str]) -> Iterator[list[str]]:
+    ordered = sorted(items)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
 
 
 def index_path(location: str) -> str:
@@ -144,6 +184,50 @@ class TrackingIndex:
         )
         return [Link(*r) for r in rows]
 
+    def links_among(self, iris: Collection[str]) -> set[Link]:
+        """The links of any of ``iris`` (either end), in a few queries."""
+        out: set[Link] = set()
+        for chunk in _chunks(iris):
+            marks = ",".join("?" * len(chunk))
+            rows = self.con.execute(
+                f"SELECT src, dst, relation, score FROM links WHERE src IN ({marks}) UNION "  # noqa: S608 - placeholders
+                f"SELECT src, dst, relation, score FROM links WHERE dst IN ({marks})", (*chunk, *chunk))
+            out.update(Link(*r) for r in rows)
+        return out
+
+    def claims(self, iris: Collection[str]) -> dict[str, TrackedClaim]:
+        """The indexed claims among ``iris``, by IRI (the others are not indexed: gone, or never stored)."""
+        out: dict[str, TrackedClaim] = {}
+        for chunk in _chunks(iris):
+            marks = ",".join("?" * len(chunk))
+            rows = self.con.execute(
+                "SELECT iri, graph, kind, words, speaker, said, doc, doc_date, outlet FROM claims "  # noqa: S608
+                f"WHERE iri IN ({marks})", chunk)
+            out.update((r[0], _claim(r)) for r in rows)
+        return out
+
+    def dates(self, iris: Collection[str]) -> dict[str, str]:
+        """IRI → date of appearance (said, else published; "" if neither) of the indexed ``iris``."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(iris):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.con.execute(f"SELECT iri, {_WHEN} FROM claims WHERE iri IN ({marks})", chunk))  # noqa: S608
+        return out
+
+    def component(self, seeds: Collection[str]) -> dict[str, str]:
+        """The indexed claims kb's own same-words links connect to ``seeds``, with their dates
+        (:meth:`dates`); curations aside (see :func:`kb.tracking.link.group`). One recursive
+        query: a popular quote's group is hundreds of claims, walked on every new appearance."""
+        relations = sorted(SAME_WORDS)
+        marks = ",".join("?" * len(relations))
+        rows = self.con.execute(
+            "WITH RECURSIVE grp(iri) AS (SELECT value FROM json_each(?) "  # noqa: S608 - only placeholders
+            f"UNION SELECT l.dst FROM grp JOIN links l ON l.src = grp.iri WHERE l.relation IN ({marks}) "
+            f"UNION SELECT l.src FROM grp JOIN links l ON l.dst = grp.iri WHERE l.relation IN ({marks})) "
+            f"SELECT c.iri, {_WHEN} FROM grp JOIN claims c ON c.iri = grp.iri",
+            (json.dumps(sorted(seeds)), *relations, *relations))
+        return dict(rows)
+
     def has(self, iri: str) -> bool:
         return self.con.execute("SELECT 1 FROM claims WHERE iri = ?", (iri,)).fetchone() is not None
 
@@ -173,7 +257,7 @@ class TrackingIndex:
         with self.con:
             for claim in claims:
                 if link and claim.kind in TRACKED_KINDS:
-                    found.extend(self._candidates_links(claim))
+                    found.extend(self._propose(claim, best=BEST))  # BEST read now: tests change it
             for claim in claims:
                 cur = self.con.execute(
                     "INSERT OR REPLACE INTO claims (iri, graph, kind, words, speaker, said, doc, doc_date, outlet) "
@@ -185,11 +269,71 @@ class TrackingIndex:
                     keys = [(h,) for h in shingles(claim.words)]
                     self.con.executemany("INSERT INTO shingles VALUES (?, ?)", ((h, cur.lastrowid) for (h,) in keys))
                     self.con.executemany("INSERT INTO df VALUES (?, 1) ON CONFLICT (h) DO UPDATE SET n = n + 1", keys)
-            self.con.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
-                                 ((x.src, x.dst, x.relation, x.score) for x in found))
+            self._store(found)
         return found
 
-    def _candidates_links(self, claim: TrackedClaim) -> Iterator[Link]:
+    def relink(self, iris: Collection[str]) -> list[Link]:
+        """Link the claims ``iris`` (that lost a neighbour: a removed claim may have been all that
+        joined them to the rest of their group) to the root of every other group of their
+        matches, so that removing an appearance never splits a group of the same words."""
+        found: list[Link] = []
+        with self.con:
+            for claim in self.claims(iris).values():
+                if claim.kind in TRACKED_KINDS:
+                    links = self._propose(claim, best=0)
+                    self._store(links)  # at once: the next claim's groups include these
+                    found.extend(links)
+        return found
+
+    def _store(self, links: Iterable[Link]) -> None:
+        self.con.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
+                             ((x.src, x.dst, x.relation, x.score) for x in links))
+
+    def _propose(self, claim: TrackedClaim, *, best: int) -> list[Link]:
+        """The links kb proposes from ``claim`` to stored claims: to the root of each group of
+        appearances it joins (or, when the root's words do not match, the group's earliest
+        match), to the ``best`` best-scoring other appearances, and to the earliest and
+        ``best`` best paraphrase partners. Claims it is linked to already are left out."""
+        matches: dict[str, tuple[TrackedClaim, list[Link]]] = {}
+        for old in self._candidates(claim):
+            links = _relations(claim, old)
+            if links:
+                matches[old.iri] = (old, links)
+        if not matches:
+            return []
+        linked = {end for x in self.links_of(claim.iri) for end in (x.src, x.dst)}
+        same = sorted((m for m, (_, links) in matches.items() if any(x.relation in SAME_WORDS for x in links)),
+                      key=lambda m: earliest_first(matches[m][0]))
+        para = sorted((m for m in matches if m not in same), key=lambda m: earliest_first(matches[m][0]))
+        kept = self._roots(claim, same, matches)  # may compare, and add to matches, a root that was no candidate
+        kept += _best([m for m in same if m not in kept], matches, best)
+        if best:  # a relink only joins groups: paraphrases do not make one
+            kept += para[:1] + _best(para[1:], matches, best)
+        return [x for m in dict.fromkeys(kept) if m not in linked for x in matches[m][1]]
+
+    def _roots(self, claim: TrackedClaim, same: list[str],
+               matches: dict[str, tuple[TrackedClaim, list[Link]]]) -> list[str]:
+        """One claim per group that ``same`` (matches, earliest first) belong to, other than
+        ``claim``'s own group: the group's earliest appearance when its words match ``claim``'s
+        (it is compared, and added to ``matches``, when it was not a candidate), else the group's
+        earliest match."""
+        placed = set(self.component({claim.iri}))
+        roots: list[str] = []
+        for m in same:
+            if m in placed:
+                continue
+            group = self.component({m})
+            placed |= set(group)
+            root = self.claim(earliest_of(group))
+            if root is not None and root.iri not in matches and root.doc != claim.doc:
+                links = _relations(claim, root)
+                if any(x.relation in SAME_WORDS for x in links):
+                    matches[root.iri] = (root, links)
+            roots.append(root.iri if root is not None and root.iri in matches else m)
+        return roots
+
+    def _candidates(self, claim: TrackedClaim) -> Iterator[TrackedClaim]:
+        """The stored claims sharing the most of ``claim``'s rarest shingles (not ``claim``'s own article)."""
         keys = sorted(shingles(claim.words))
         if not keys:
             return
@@ -209,9 +353,17 @@ class TrackingIndex:
         ).fetchall()
         for row in rows:
             old = _claim(row)
-            if old.doc == claim.doc or old.iri == claim.iri:
-                continue  # one article quoting the same words twice is one appearance
-            yield from _relations(claim, old)
+            if old.doc != claim.doc and old.iri != claim.iri:  # one article quoting the same words twice is one appearance
+                yield old
+
+
+def _best(partners: Iterable[str], matches: dict[str, tuple[TrackedClaim, list[Link]]], n: int) -> list[str]:
+    """The ``n`` best of ``partners``: highest score first; between equals the most recent
+    (the earliest is linked as the root already), then by IRI. Stable sorts, last key first."""
+    ordered = sorted(partners)
+    ordered.sort(key=lambda m: matches[m][0].when, reverse=True)  # undated ("") last
+    ordered.sort(key=lambda m: max(x.score for x in matches[m][1]), reverse=True)
+    return ordered[:n]
 
 
 def _claim(row: Sequence[str]) -> TrackedClaim:

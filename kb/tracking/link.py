@@ -6,6 +6,10 @@ to old), the claims of removed graphs are forgotten, and the relations graph
 (:data:`kb.iris.RELATIONS_GRAPH`) is derived again for every claim whose links
 changed: kb's proposals as ``kb:ClaimRelation`` nodes, and the direct triples
 (``<c1> kb:sameQuoteAs <c2>``) of every relation no user has rejected.
+
+kb links a new appearance to a few others only (:mod:`.index`), so a quote's
+appearances are a group: what its same-words relations reach, followed both ways
+(:func:`group`). ``kb:earliestAppearance`` names the earliest of the whole group.
 """
 
 from __future__ import annotations
@@ -20,15 +24,13 @@ from rdflib import URIRef
 from .. import iris
 from ..vocab import KB, PROV, RDF, SDO, XSD
 from .curations import Curations, curations, key_of, relation_iri
-from .index import TrackedClaim, TrackingIndex, index_path
+from .index import SAME_WORDS, Link, TrackedClaim, TrackingIndex, earliest_of, index_path
 from .text import tokens
 
-__all__ = ["tracking_index", "link_hook", "rebuild", "effective", "SYMMETRIC", "SAME_WORDS"]
+__all__ = ["tracking_index", "link_hook", "rebuild", "effective", "group", "SYMMETRIC", "SAME_WORDS"]
 
 #: Relations that hold both ways: their direct triple is written in both directions.
 SYMMETRIC = frozenset({"sameQuoteAs"})
-#: Relations that make two claims appearances of the same words.
-SAME_WORDS = frozenset({"sameQuoteAs", "repeats"})
 _KIND_NS = str(KB._NS)
 
 _CLAIMS = """
@@ -40,7 +42,7 @@ SELECT ?g ?c ?kind ?text ?speaker ?said ?doc ?docdate ?outlet WHERE { GRAPH ?g {
 """
 
 #: Bumped when what the index holds changes: an index of another version is rebuilt from the store.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"  # 3: bounded links (a group's root and the best few), groups read transitively
 
 _indexes: "weakref.WeakKeyDictionary[Any, TrackingIndex]" = weakref.WeakKeyDictionary()
 _lock = threading.RLock()
@@ -129,35 +131,101 @@ def update(kb: Any, index: TrackingIndex, graphs: dict[URIRef, str]) -> None:
     changed = {str(g): s for g, s in graphs.items() if s != "unchanged" and g not in kept}
     if not changed:
         return
-    affected: set[str] = set()
-    stale: set[str] = set()  # proposal nodes that may no longer hold
+    # Claims whose triples in the relations graph are cleared and derived again. The old end
+    # of a new link is not among them: deriving the new end writes the link's node and both
+    # directions of its direct triple, and the old end's other relations have not changed
+    # (so a quote's root is not rewritten whole each time the quote appears again).
     gone, old_links = index.remove_graphs([g for g, s in changed.items() if s in ("replaced", "deleted")])
-    for link in old_links:
-        affected |= {link.src, link.dst}
-        stale.add(str(relation_iri(link.relation, link.src, link.dst)))
-    affected |= gone
+    stale = {_node(x) for x in old_links}  # proposal nodes that may no longer hold
+    new_links = index.relink(_ends(old_links) - gone)
+    rewrite = gone | _ends(old_links)
     fresh = _read_claims_of(kb, [g for g, s in changed.items() if s in ("added", "replaced")])
     for graph in _oldest_first(fresh):
-        for link in index.add(fresh[graph]):
-            affected |= {link.src, link.dst}
+        new_links += index.add(fresh[graph])
+        rewrite |= {c.iri for c in fresh[graph]}
     cured = curations(kb)
     if str(iris.CURATIONS_GRAPH) in changed:
-        for c in cured.all:
-            affected |= {c.src, c.dst}
-    if not affected:
+        rewrite |= {end for c in cured.all for end in (c.src, c.dst)}
+    # A user's relation with a claim that is gone, or that changed, is written from both ends.
+    rewrite |= {end for claim in list(rewrite) for c in cured.of(claim) for end in (c.src, c.dst)}
+    if not rewrite:
         return
-    # A claim's earliest appearance depends on its neighbours: theirs change with it.
-    for claim in list(affected):
-        for link in index.links_of(claim):
-            affected |= {link.src, link.dst}
-        for c in cured.of(claim):
-            affected |= {c.src, c.dst}
-    for claim in affected:
-        stale |= {str(relation_iri(x.relation, x.src, x.dst)) for x in index.links_of(claim)}
-    triples = derive(kb, index, affected, cured)
+    firsts: dict[str, str] = {}
+    rewrite |= _moved_earliest(kb, index, cured, rewrite | _ends(new_links), firsts)
+    for claim in rewrite:
+        stale |= {_node(x) for x in index.links_of(claim)}
+    triples = derive(kb, index, rewrite, cured, firsts)
     target = _n(iris.RELATIONS_GRAPH)
-    clear = sorted({_n(s) for s in affected | stale}, key=str)
+    clear = sorted({_n(s) for s in rewrite | stale}, key=str)
     kb.backend.commit(clear={target: clear}, add=[ox.Quad(s, p, o, target) for s, p, o in triples])
+
+
+def _ends(links: Iterable[Link]) -> set[str]:
+    return {end for x in links for end in (x.src, x.dst)}
+
+
+def _node(link: Link) -> str:
+    return str(relation_iri(link.relation, link.src, link.dst))
+
+
+def _moved_earliest(kb: Any, index: TrackingIndex, cured: Curations, claims: set[str],
+                    firsts: dict[str, str]) -> set[str]:
+    """The members of the groups of ``claims`` whose stored ``kb:earliestAppearance`` is not
+    their group's earliest now (an older appearance came, or the earliest went). Fills
+    ``firsts`` (claim → its group's earliest, "" when alone) for :func:`derive`."""
+    out: set[str] = set()
+    for claim in sorted(claims):
+        if claim in firsts:
+            continue
+        first = _first(index, cured, claim, firsts)
+        if not first:
+            continue
+        rows = kb.select("SELECT ?c ?e ?g WHERE { GRAPH ?g { ?c kb:earliestAppearance ?e } }",
+                         {"e": URIRef(first), "g": URIRef(iris.RELATIONS_GRAPH)})
+        out |= {c for c, f in firsts.items() if f == first} - {str(r["c"]) for r in rows}
+    return out
+
+
+def _first(index: TrackingIndex, cured: Curations, claim: str, firsts: dict[str, str]) -> str:
+    """The earliest appearance of ``claim``'s group ("" when it is alone), remembered in
+    ``firsts`` for every member: one walk of a group serves all its members."""
+    if claim not in firsts:
+        members = group(index, cured, claim)
+        firsts.update(dict.fromkeys(members, earliest(index, members) if len(members) > 1 else ""))
+    return firsts[claim]
+
+
+def group(index: TrackingIndex, cured: Curations, claim: str) -> set[str]:
+    """All the appearances of ``claim``'s words, itself included: the stored claims its
+    same-words relations that hold (:func:`effective`) reach, followed both ways."""
+    if not any(c.relation in SAME_WORDS for c in cured.all):  # the common case: kb's links alone, one query
+        return set(index.component({claim})) or {claim}
+
+    def neighbours(frontier: set[str]) -> set[str]:
+        rejected = {key_of(c.relation, c.src, c.dst) for f in frontier for c in cured.of(f) if c.status == "rejected"}
+        ends = {end for x in index.links_among(frontier)
+                if x.relation in SAME_WORDS and key_of(x.relation, x.src, x.dst) not in rejected for end in (x.src, x.dst)}
+        ends |= {end for f in frontier for c in cured.of(f)
+                 if c.relation in SAME_WORDS and c.status != "rejected" for end in (c.src, c.dst)}
+        return set(index.claims(ends))  # a claim no longer stored is no appearance
+
+    return connected({claim}, neighbours) if index.has(claim) else {claim}
+
+
+def connected(seeds: Iterable[str], neighbours: Callable[[set[str]], Iterable[str]]) -> set[str]:
+    """Every claim reachable from ``seeds``, one level at a time so that a level is one batched
+    lookup (``neighbours`` of a set of claims; it may return claims already seen)."""
+    seen = set(seeds)
+    frontier = set(seen)
+    while frontier:
+        frontier = set(neighbours(frontier)) - seen
+        seen |= frontier
+    return seen
+
+
+def earliest(index: TrackingIndex, members: set[str]) -> str:
+    """The earliest appearance among ``members`` (by date, then IRI; undated last)."""
+    return earliest_of(index.dates(members))
 
 
 def _read_claims_of(kb: Any, graphs: Iterable[str]) -> dict[str, list[TrackedClaim]]:
@@ -181,14 +249,18 @@ def effective(index: TrackingIndex, cured: Curations, claim: str) -> list[tuple[
     return out
 
 
-def derive(kb: Any, index: TrackingIndex, claims: set[str], cured: Curations) -> list[tuple[Any, Any, Any]]:
-    """The relations graph's triples about ``claims``: the proposal nodes of their links, their
-    direct triples and their earliest appearance."""
+def derive(kb: Any, index: TrackingIndex, claims: set[str], cured: Curations,
+           firsts: dict[str, str] | None = None) -> list[tuple[Any, Any, Any]]:
+    """The relations graph's triples about ``claims``: the proposal nodes of their links, the
+    direct triples of their relations (both ends' triples: a symmetric relation is written both
+    ways) and their earliest appearance (``firsts``: claim → its group's earliest, "" when
+    alone, as far as known; filled here)."""
     from ..writing.provenance import TOOL_NAME
 
     out: list[tuple[Any, Any, Any]] = []
     nodes: set[str] = set()
     exists: dict[str, bool] = {}
+    firsts = {} if firsts is None else firsts
 
     def alive(iri: str) -> bool:
         if iri not in exists:
@@ -213,23 +285,12 @@ def derive(kb: Any, index: TrackingIndex, claims: set[str], cured: Curations) ->
                 (n, _n(KB.status), _n(KB.Proposed)), (n, _n(SDO.agent), ox.Literal(TOOL_NAME)),
                 (n, _n(PROV.wasAttributedTo), software),
             ]
-        group = {claim}
         for src, relation, dst, _score, _status in effective(index, cured, claim):
-            if not (alive(src) and alive(dst)):
-                continue
-            if src == claim:
-                out.append((_n(claim), _n(KB[relation]), _n(dst)))
-            elif relation in SYMMETRIC:
-                out.append((_n(claim), _n(KB[relation]), _n(src)))
-            if relation in SAME_WORDS:
-                group.add(dst if src == claim else src)
-        if len(group) > 1:
-            first = min(group, key=lambda c: (_when(index, c) or "9999", c))
+            if alive(src) and alive(dst):
+                out.append((_n(src), _n(KB[relation]), _n(dst)))
+                if relation in SYMMETRIC:
+                    out.append((_n(dst), _n(KB[relation]), _n(src)))
+        first = _first(index, cured, claim, firsts)
+        if first:
             out.append((_n(claim), _n(KB.earliestAppearance), _n(first)))
     return list(dict.fromkeys(out))
-
-
-def _when(index: TrackingIndex, iri: str) -> str:
-    found = index.claim(iri)
-    return found.when if found else ""
-
