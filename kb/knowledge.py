@@ -300,6 +300,12 @@ class KnowledgeBase:
 
         return entity_curations(self, entity)
 
+    def merged_into(self, entity: str) -> str | None:
+        """The entity a merge in force took ``entity`` into (through later merges), else None."""
+        from .tracking.entity_curations import merged_into
+
+        return merged_into(self, entity)
+
     # -- validation -------------------------------------------------------------
     def validate(self, *, progress: Progress[URIRef] = _no_progress, batch_triples: int = 50_000) -> ValidationReport:
         """Validate the whole knowledge base (see :func:`kb.validating.store.validate_backend`)."""

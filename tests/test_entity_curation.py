@@ -118,6 +118,7 @@ def test_merge_survives_re_ingest_and_a_split_takes_it_back(store: Path) -> None
 def test_unmerge_gives_back_the_mentions_written_with_its_name(store: Path) -> None:
     with kb.KnowledgeBase(store) as knowledge:
         knowledge.merge_entities("Bernie Sanders", PERSON + "bernard-sanders", agent="alice", reason="same")
+        assert knowledge.merged_into(PERSON + "bernie-sanders") == PERSON + "bernard-sanders"
     done = kb_cli(store, "unmerge", "Bernie Sanders", "Bernard Sanders", "--reason", "not the same")
     assert done.code == 0, done.err
     assert done.out.startswith(f"unmerged: {PERSON}bernie-sanders from {PERSON}bernard-sanders (")
@@ -125,6 +126,7 @@ def test_unmerge_gives_back_the_mentions_written_with_its_name(store: Path) -> N
         assert [s for s in speakers(knowledge) if s[0].startswith("person/")] == [
             ("person/bernard-sanders", "Bernard Sanders"), ("person/bernie-sanders", "Bernie Sanders")]
         assert [(c.action, bool(c.ended)) for c in knowledge.entity_curations()] == [("merge", True), ("unmerge", False)]
+        assert knowledge.merged_into(PERSON + "bernie-sanders") is None  # an ended merge redirects no more
     again = kb_cli(store, "unmerge", "Bernie Sanders", "Bernard Sanders")
     assert (again.code, again.err) == (1, "kb: error: 'Bernie Sanders' and 'Bernard Sanders' are not merged\n")
 
@@ -220,7 +222,15 @@ def test_web_curator_merges_and_links(fresh_web: Any) -> None:
         "Bernard Sanders", ["Bernie Sanders"], [WD + "Q359442"], 2)
     assert [(c["action"], c["entity"], c["agent"], c["reason"]) for c in body["curations"]] == [
         ("link", PERSON + "bernard-sanders", "web", ""), ("merge", PERSON + "bernie-sanders", "web", "same senator")]
-    assert client.get("/id/person/bernie-sanders.json").status_code == 404
+    # The merged-away IRI keeps answering: a permanent redirect to the entity it lives on as.
+    for path, target in (("/id/person/bernie-sanders", "/id/person/bernard-sanders"),
+                         ("/id/person/bernie-sanders.json", "/id/person/bernard-sanders.json"),
+                         ("/id/person/bernie-sanders.ttl", "/id/person/bernard-sanders.ttl")):
+        r = client.get(path)
+        assert (r.status_code, r.headers["Location"]) == (301, target), path
+    assert client.get("/id/person/bernie-sanders.json", follow_redirects=True).get_json()["name"] == "Bernard Sanders"
+    assert knowledge.merged_into(PERSON + "bernard-sanders") is None
+    assert client.get("/id/person/nobody-at-all.json").status_code == 404
     html = client.get("/id/person/bernard-sanders").get_data(as_text=True)
     assert WD + "Q359442" in html and "unmerge" in html
     assert client.post("/id/person/bernard-sanders/sameas", data={"csrf_token": token}).status_code == 400

@@ -28,8 +28,8 @@ from ..errors import InputError, NotFoundError
 from ..vocab import KB, PROV, RDF, SDO, XSD
 from .entity_names import wikidata_qid
 
-__all__ = ["EntityCuration", "entity_curations", "find_entity", "external_iri", "merge", "unmerge", "split", "link",
-           "unlink", "same_as", "record", "ACTIONS"]
+__all__ = ["EntityCuration", "entity_curations", "merged_into", "find_entity", "external_iri", "merge", "unmerge",
+           "split", "link", "unlink", "same_as", "record", "ACTIONS"]
 
 #: action name → its kb: concept
 ACTIONS = {"merge": KB.Merge, "unmerge": KB.Unmerge, "split": KB.Split, "link": KB.Link, "unlink": KB.Unlink}
@@ -97,6 +97,19 @@ def entity_curations(kb: Any, entity: str | None = None) -> list[EntityCuration]
     if entity is not None:
         out = [c for c in out if entity in (c.entity, c.other)]
     return out
+
+
+def merged_into(kb: Any, entity: str) -> str | None:
+    """The entity that ``entity`` now lives on as, when a merge in force took it into another
+    (followed through later merges: A into B, then B into C gives C); None when it stands alone.
+    Its old IRI keeps answering, as a permanent redirect, for the links people made to it."""
+    merges = {c.entity: c.other for c in entity_curations(kb) if c.action == "merge" and not c.ended}
+    seen = {entity}
+    current = entity
+    while current in merges and merges[current] not in seen:
+        current = merges[current]
+        seen.add(current)
+    return None if current == entity else current
 
 
 # -- finding what the user means ---------------------------------------------------------

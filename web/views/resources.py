@@ -6,7 +6,8 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 import kb
 from kb import browse
@@ -17,7 +18,7 @@ from kb import iris
 from ..app import get_kb
 from ..charts import chain_boxes, month_bars, role_timeline
 from ..security import wants_json
-from ..urls import RDF_SUFFIXES
+from ..urls import RDF_SUFFIXES, resource_path, resource_url
 
 bp = Blueprint("resources", __name__)
 
@@ -47,11 +48,15 @@ def _entity_view(knowledge: kb.KnowledgeBase, iri: str) -> tuple[Any, Any, Any, 
 
 # A static suffix: Werkzeug ranks this rule above the linked-data catch-all below.
 @bp.get("/id/<any(person, org):kind>/<name>.json")
-def entity_json(kind: str, name: str) -> Response:
+def entity_json(kind: str, name: str) -> Response | WerkzeugResponse:
     """A person's or organization's page as JSON: the entity (its ``roles`` with ``start`` and ``end``,
     YYYY-MM-DD or ''), ``claims_per_month`` ([YYYY-MM, count]) and the newest claims (``claims``,
     ``next``: the older ones, as on the page). 404 for an unknown entity."""
-    entity, _f, page, months = _entity_view(get_kb(), f"{iris.base()}{kind}/{name}")
+    knowledge = get_kb()
+    iri = f"{iris.base()}{kind}/{name}"
+    if (moved := _merged(knowledge, iri)) is not None:
+        return moved
+    entity, _f, page, months = _entity_view(knowledge, iri)
     next_url = url_for("resources.entity_json", kind=kind, name=name, after=page.next_cursor) if page.next_cursor else None
     return jsonify({**asdict(entity), "is_organization": entity.is_organization,
                     "claims_per_month": [list(m) for m in months], "claims": [c.as_dict() for c in page.claims],
@@ -72,7 +77,9 @@ def resource(path: str) -> Any:
     try:
         kind = browse.page_kind(knowledge, iri)
     except kb.NotFoundError:
-        return _gone_or_version(knowledge, iri, path)  # 404 for IRIs that never were
+        return _merged(knowledge, iri, fmt) or _gone_or_version(knowledge, iri, path)  # 404 for IRIs that never were
+    if kind == "resource" and (moved := _merged(knowledge, iri, fmt)) is not None:
+        return moved  # named still, by the merge's own record, but described no more
     if fmt:
         body = browse.describe_rdf(knowledge, iri, fmt)
         response = Response(body, mimetype=RDF_FORMATS[fmt][0])
@@ -94,6 +101,18 @@ def resource(path: str) -> Any:
     response = Response(html, mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _merged(knowledge: kb.KnowledgeBase, iri: str, fmt: str | None = None) -> WerkzeugResponse | None:
+    """A permanent redirect from an entity merged into another to the one it now lives on as
+    (its page, its .json or its RDF), so that links made to it before the merge keep working."""
+    target = knowledge.merged_into(iri)
+    if target is None:
+        return None
+    if request.path.endswith(".json"):
+        kind, _slash, name = resource_path(target).partition("/")
+        return redirect(url_for("resources.entity_json", kind=kind, name=name), 301)
+    return redirect(resource_url(target, fmt), 301)
 
 
 def _gone_or_version(knowledge: kb.KnowledgeBase, iri: str, path: str) -> object:
