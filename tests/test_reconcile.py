@@ -25,6 +25,10 @@ MANIFEST = {
     "suggest": {kind: {"service_url": SERVICE, "service_path": f"/suggest/{kind}"}
                 for kind in ("entity", "type", "property")},
     "batchSize": 1000,
+    # Data extension: tests/test_reconcile_extend.py.
+    "extend": {"propose_properties": {"service_url": SERVICE, "service_path": "/properties"},
+               "property_settings": [{"name": "limit", "label": "Limit", "type": "number", "default": 0,
+                                      "help_text": "The most values to fetch for each entity (0 for all)"}]},
 }
 
 

@@ -27,6 +27,7 @@ that name is its canonical name, a title and name, or an alias of several words;
 or when exactly one entity carries the ``schema:sameAs`` given. Never on a surname.
 
 The names are searched in memory (:mod:`kb.tracking.entity_names`), read once per store version.
+The data extension (property values of reconciled entities) is :mod:`kb.tracking.extend`.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from ..errors import InputError
 from ..vocab import SDO
 from .entity_names import DEFAULT_LIMIT, TYPES, Catalog, Named, Query, catalog, entity_id, iri_of, norm, same_as_key
 
-__all__ = ["TYPES", "PROPERTIES", "SCHEMA_SPACE", "Query", "parse_batch", "parse_query", "reconcile_batch",
+__all__ = ["TYPES", "PROPERTIES", "SCHEMA_SPACE", "Query", "parse_batch", "parse_query", "type_id", "reconcile_batch",
            "suggest_entities", "suggest_types", "suggest_properties", "entity_id", "iri_of", "MAX_BATCH",
            "DEFAULT_LIMIT"]
 
@@ -64,7 +65,8 @@ def _known(value: Any, table: Mapping[str, str]) -> str | None:
     return None
 
 
-def _type_id(value: Any) -> str:
+def type_id(value: Any) -> str:
+    """A type however written (``http://schema.org/Person``, ``schema:Person``, ``Person``) → its id in TYPES."""
     found = _known(value, TYPES)
     if found is None:
         raise InputError(f"unknown type {value!r}: reconcile against one of {', '.join(TYPES)}")
@@ -90,7 +92,7 @@ def parse_query(raw: Any, key: str = "query") -> Query:
     if len(text) > MAX_QUERY:
         raise InputError(f"{key}: the query is {len(text)} characters long (at most {MAX_QUERY})")
     kinds = raw.get("type")
-    types = frozenset(_type_id(t) for t in (kinds if isinstance(kinds, list) else [kinds] if kinds else []))
+    types = frozenset(type_id(t) for t in (kinds if isinstance(kinds, list) else [kinds] if kinds else []))
     limit = raw.get("limit", DEFAULT_LIMIT)
     if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit != int(limit) or not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"{key}: \"limit\" is a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
@@ -161,7 +163,7 @@ def suggest_entities(kb: Any, prefix: str, types: Iterable[str] = (), cursor: in
                      limit: int = 10) -> list[dict[str, Any]]:
     """Auto-completion: people and organizations whose name, or a word of it, starts with ``prefix``."""
     cat = catalog(kb)
-    wanted = frozenset(_type_id(t) for t in types)
+    wanted = frozenset(type_id(t) for t in types)
     found = cat.prefixed(prefix, wanted)[cursor : cursor + limit]
     return [{"id": entity_id(cat.entities[i].iri), "name": cat.entities[i].name,
              "description": _description(kb, cat, i), "notable": _types_of(cat.entities[i])} for i in found]

@@ -4,6 +4,9 @@ to kb's people and organizations.
 - ``GET /reconcile`` — the service manifest;
 - ``POST /reconcile`` (or GET) with the form field ``queries`` — a batch of queries, answered by
   :func:`kb.tracking.reconcile.reconcile`; the older single ``query`` field is answered too;
+- ``POST /reconcile`` (or GET) with the form field ``extend`` — data extension: property values of
+  reconciled ids, answered by :func:`kb.tracking.extend.extend`;
+- ``GET /reconcile/properties?type=…&limit=…`` — the properties data extension proposes for a type;
 - ``GET /reconcile/suggest/{entity,type,property}?prefix=…&cursor=…`` — auto-completion;
 - ``GET /reconcile/view/<id>`` — the manifest's view template: to the entity's page.
 
@@ -23,6 +26,7 @@ from werkzeug.exceptions import HTTPException
 
 from kb import KBError, iris
 from kb.errors import InputError, ParseError
+from kb.tracking import extend as E
 from kb.tracking import reconcile as R
 
 from ..app import get_kb
@@ -91,11 +95,15 @@ def manifest() -> dict[str, Any]:
         "view": {"url": service + "/view/{{id}}"},
         "suggest": suggest,
         "batchSize": R.MAX_BATCH,
+        "extend": {"propose_properties": {"service_url": service, "service_path": "/properties"},
+                   "property_settings": E.PROPERTY_SETTINGS},
     }
 
 
 @bp.route("/reconcile", methods=["GET", "POST"])
 def service() -> ResponseReturnValue:
+    if "extend" in request.values:
+        return _answer(E.extend(get_kb(), E.parse_extend(_json_field("extend"))))
     if "queries" in request.values:
         return _answer(R.reconcile_batch(get_kb(), R.parse_batch(_json_field("queries"))))
     if "query" in request.values:  # version 0.1's single query: a name, or a query object
@@ -103,6 +111,12 @@ def service() -> ResponseReturnValue:
         single = _json_field("query") if raw.lstrip().startswith("{") else raw
         return _answer(R.reconcile_batch(get_kb(), {"q": R.parse_query(single)})["q"])
     return _answer(manifest())
+
+
+@bp.get("/reconcile/properties")
+def propose_properties() -> ResponseReturnValue:
+    limit = _int("limit", 0, 0, 1000)
+    return _answer(E.propose_properties(request.args.get("type", ""), limit))
 
 
 @bp.get("/reconcile/suggest/entity")
