@@ -87,3 +87,12 @@ def test_clause_after_the_verb_is_its_content() -> None:
     assert claims("It is unlikely; Clinton’s team says she will continue her march toward Election Day.") == [
         ("paraphrase", "she will continue her march toward Election Day", "Clinton’s team", 16, "says"),
     ]
+
+
+def test_reported_clause_ends_where_a_branch_goes_on_to_quote() -> None:
+    # The parser hangs "telling …, “…”" on "saw": the paraphrase is the clause before it.
+    text = "Carson said he saw no need to change anything about his campaign, telling Stephanopoulos, “We are doing fine.”"
+    assert claims(text) == [
+        ("paraphrase", "he saw no need to change anything about his campaign", "Carson", 0, "said"),
+        ("partial-quote", "We are doing fine.", "Carson", 0, "telling"),
+    ]

@@ -44,7 +44,10 @@ def test_a_thing_speaks_for_whoever_put_it_out() -> None:
 def test_a_free_participle_belongs_to_the_reporting_clause() -> None:
     text = ('Trump argued that a database would keep people from coming into the country illegally, '
             'saying it is "all about management."')
-    assert claims(text) == [("partial-quote", "all about management.", "Trump", 0, "saying")]
+    assert claims(text) == [
+        ("paraphrase", "a database would keep people from coming into the country illegally", "Trump", 0, "argued"),
+        ("partial-quote", "all about management.", "Trump", 0, "saying"),
+    ]
 
 
 def test_linking_verbs_and_passives_without_agent_name_no_speaker() -> None:
@@ -106,3 +109,12 @@ def test_a_quote_after_an_attributed_quote_keeps_its_speaker_mention() -> None:
             "Mr. Trump said. ''I'm a little surprised that I've done this well, to tell you the truth.''")
     found = claims(text)
     assert [c[2:] for c in found] == [("Trump", 97, "said"), ("Trump", 97, "said")]
+
+
+def test_a_second_reporting_verb_hung_on_the_reported_clause_keeps_the_first_speaker() -> None:
+    # The parser takes "and said" as a conjunct of "was made": the speaker is still De Blasio.
+    text = "De Blasio said the move was made by Bill Bratton and said, “Who are we to judge?”"
+    assert claims(text) == [
+        ("paraphrase", "the move was made by Bill Bratton", "De Blasio", 0, "said"),
+        ("direct-quote", "Who are we to judge?", "De Blasio", 0, "said"),
+    ]

@@ -156,6 +156,31 @@ def _trim(toks: list["Token"]) -> list["Token"]:
     return toks
 
 
+# Links by which a clause that goes on to quote someone hangs at the end of reported content:
+# "Carson said he saw no need to change anything, telling Stephanopoulos, “…”".
+_TAIL_DEPS = frozenset({"advcl", "xcomp", "conj", "parataxis"})
+
+
+def _without_quoting_tail(toks: list["Token"], qtok: dict[int, int]) -> list["Token"]:
+    """``toks`` without a trailing branch that leads into a quote (with the comma or "and"
+    joining it): the parser may hang "…, telling X, “…”" or "… and said, “…”" on the reported
+    clause, but the quote is attributed on its own, and what comes before is still reported."""
+    if not qtok or not any(t.i in qtok for t in toks):
+        return toks
+    ids = {t.i for t in toks}
+    branch = next((t for t in toks if t.dep_ in _TAIL_DEPS and t.head.i in ids and t.i > t.head.i
+                   and any(y.i in qtok for y in t.subtree)), None)
+    if branch is None:
+        return toks
+    start = min(y.i for y in branch.subtree)
+    if any(y.i in qtok for y in toks if y.i < start):
+        return toks  # a quote before the branch too: nothing to cut away
+    kept = [t for t in toks if t.i < start]
+    while kept and (kept[-1].is_punct or kept[-1].dep_ == "cc"):
+        kept.pop()
+    return kept
+
+
 def _that_clause(verb: "Token") -> "Token | None":
     """The clause complement of ``verb`` that opens with "that", if any."""
     for c in verb.children:
@@ -200,7 +225,7 @@ def find_paraphrases(p: Parsed, resolve: Resolve, used: set[int], qtok: dict[int
               for x in c.subtree} if qtok else set()
 
     def add(toks: list["Token"], speaker_tok: "Token | None", cue_toks: list["Token"], conf: float) -> None:
-        toks = _trim(toks)
+        toks = _trim(_without_quoting_tail(toks, qtok))
         if not toks or speaker_tok is None or speaker_tok.i in qtok or speaker_tok.lower_ in NOT_SPEAKERS:
             return
         if any(t.i in qtok or t.i in quoted for t in toks) or len(toks) < 2 and toks[0].tag_ not in ("NNP", "NNPS", "NN", "NNS"):

@@ -60,10 +60,27 @@ def verb_lemma(tok: "Token") -> str:
     return lemma_of(tok.text)
 
 
+def reporting_head(cue: "Token") -> "Token | None":
+    """The reporting verb whose subject also says ``cue``'s words when the parser hung a second
+    reporting verb on the clause the first one reports: "De Blasio said the move was made by
+    Bratton and said, “…”", "Pence said it takes time but added, “…”" (else None)."""
+    if cue.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in cue.children):
+        return None
+    h = cue.head
+    while h.dep_ == "conj" and h.head is not h:
+        h = h.head
+    if h.dep_ == "ccomp" and is_verb(h.head) and lemma_of(h.head.text) in CUE_LEMMAS:
+        return h.head
+    return None
+
+
 def subject_of(verb: "Token") -> "Token | None":
     """The subject of ``verb``, climbing from participles and complements ("…, saying")."""
     if verb.lower_ in COPULAS:
         return None  # "the problem is that …": what a clause is about does not speak
+    outer = reporting_head(verb)
+    if outer is not None:
+        verb = outer
     current = matrix_clause(verb) or verb
     for _ in range(6):
         if current.tag_ == "VBG" and current.dep_ in ("xcomp", "advcl") and current.i:
