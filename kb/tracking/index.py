@@ -10,22 +10,27 @@ The links are bounded: a new appearance is linked to the earliest appearance of
 each group of appearances it joins (the group's root) and to the :data:`BEST`
 best-scoring others, not to every match, so a quote repeated N times costs
 O(N) links, not O(N²). A quote's appearances are then everything its links
-reach (:meth:`TrackingIndex.component`).
+reach. That group is kept, not walked: every claim carries its group's id
+(``claims.grp``) and ``groups`` holds each group's earliest appearance and size,
+so finding a claim's group or root is one row, however popular the quote. A new
+link joins two groups by relabelling the smaller (union by size); removing claims
+walks only the groups they were in, once, and splits them where nothing links
+the parts any more.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Collection, Iterable, Iterator, Mapping, Sequence
 
 from .text import compare, shingles
 
-__all__ = ["TrackedClaim", "Link", "TrackingIndex", "index_path", "earliest_first", "earliest_of",
+__all__ = ["TrackedClaim", "Link", "Group", "TrackingIndex", "index_path", "earliest_first", "earliest_of",
            "QUOTE_KINDS", "TRACKED_KINDS", "SAME_WORDS", "BEST"]
 
 INDEX_FILE = "tracking-index.sqlite3"
@@ -55,8 +60,12 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS claims (
   id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, graph TEXT NOT NULL, kind TEXT NOT NULL, words TEXT NOT NULL,
-  speaker TEXT NOT NULL, said TEXT NOT NULL, doc TEXT NOT NULL, doc_date TEXT NOT NULL, outlet TEXT NOT NULL);
+  speaker TEXT NOT NULL, said TEXT NOT NULL, doc TEXT NOT NULL, doc_date TEXT NOT NULL, outlet TEXT NOT NULL,
+  grp INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS claims_graph ON claims (graph);
+CREATE INDEX IF NOT EXISTS claims_grp ON claims (grp);
+CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, first TEXT NOT NULL, first_when TEXT NOT NULL,
+  size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS shingles (h INTEGER NOT NULL, claim INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS shingles_h ON shingles (h);
 CREATE INDEX IF NOT EXISTS shingles_claim ON shingles (claim);
@@ -83,6 +92,25 @@ class TrackedClaim:
     def when(self) -> str:
         """When it appeared: said, else published (the order of "earliest appearance")."""
         return self.said or self.doc_date
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of appearances of the same words (every claim is in one, alone at first): its
+    id, its earliest appearance (``first``, appeared ``when``) and how many claims it has."""
+
+    id: int
+    first: str
+    when: str
+    size: int
+
+    @property
+    def earliest(self) -> str:
+        """The earliest appearance kb names for the members (``kb:earliestAppearance``): none ("") for a claim alone."""
+        return self.first if self.size > 1 else ""
+
+    def order(self) -> tuple[str, str]:
+        return _order(self.when, self.first)
 
 
 @dataclass(frozen=True)
@@ -149,7 +177,15 @@ class TrackingIndex:
         self.con = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
         self.con.execute("PRAGMA journal_mode=WAL")
         self.con.execute("PRAGMA synchronous=NORMAL")
+        columns = {r[1] for r in self.con.execute("PRAGMA table_info(claims)")}
+        if columns and "grp" not in columns:  # an index from before groups were kept: derived data, built again
+            for table in ("claims", "shingles", "df", "links", "groups", "meta"):
+                self.con.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed table names
         self.con.executescript(_SCHEMA)
+        #: While :meth:`moves` is open: the claims whose :attr:`Group.earliest` changed.
+        self._moved: set[str] | None = None
+        #: Bumped on every change of any group: lets callers cache what they derive from groups.
+        self.generation = 0
 
     def close(self) -> None:
         self.con.close()
@@ -164,8 +200,9 @@ class TrackingIndex:
 
     def reset(self) -> None:
         with self.con:
-            for table in ("claims", "shingles", "df", "links", "meta"):
+            for table in ("claims", "shingles", "df", "links", "groups", "meta"):
                 self.con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        self.generation += 1
 
     # -- reading --------------------------------------------------------------------
     def claim(self, iri: str) -> TrackedClaim | None:
@@ -214,19 +251,42 @@ class TrackingIndex:
             out.update(self.con.execute(f"SELECT iri, {_WHEN} FROM claims WHERE iri IN ({marks})", chunk))  # noqa: S608
         return out
 
-    def component(self, seeds: Collection[str]) -> dict[str, str]:
-        """The indexed claims kb's own same-words links connect to ``seeds``, with their dates
-        (:meth:`dates`); curations aside (see :func:`kb.tracking.link.group`). One recursive
-        query: a popular quote's group is hundreds of claims, walked on every new appearance."""
-        relations = sorted(SAME_WORDS)
-        marks = ",".join("?" * len(relations))
-        rows = self.con.execute(
-            "WITH RECURSIVE grp(iri) AS (SELECT value FROM json_each(?) "  # noqa: S608 - only placeholders
-            f"UNION SELECT l.dst FROM grp JOIN links l ON l.src = grp.iri WHERE l.relation IN ({marks}) "
-            f"UNION SELECT l.src FROM grp JOIN links l ON l.dst = grp.iri WHERE l.relation IN ({marks})) "
-            f"SELECT c.iri, {_WHEN} FROM grp JOIN claims c ON c.iri = grp.iri",
-            (json.dumps(sorted(seeds)), *relations, *relations))
-        return dict(rows)
+    # -- groups: what kb's own same-words links connect (curations aside: kb.tracking.link.group)
+    def group(self, iri: str) -> Group | None:
+        """The group of the indexed claim ``iri`` (None: not indexed). One row, whatever its size."""
+        row = self.con.execute("SELECT g.id, g.first, g.first_when, g.size FROM claims c JOIN groups g ON g.id = c.grp "
+                               "WHERE c.iri = ?", (iri,)).fetchone()
+        return Group(*row) if row else None
+
+    def group_ids(self, iris: Collection[str]) -> dict[str, int]:
+        """IRI → group id of the indexed ``iris``."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(iris):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.con.execute(f"SELECT iri, grp FROM claims WHERE iri IN ({marks})", chunk))  # noqa: S608
+        return out
+
+    def earliest(self, iri: str) -> str:
+        """The earliest appearance of ``iri``'s group, "" when it is alone or not indexed."""
+        found = self.group(iri)
+        return found.earliest if found else ""
+
+    def members(self, iri: str) -> dict[str, str]:
+        """The claims of ``iri``'s group, itself included, with their dates (:meth:`dates`);
+        empty when ``iri`` is not indexed. An index range: read it only when the members are wanted."""
+        return dict(self.con.execute(f"SELECT iri, {_WHEN} FROM claims WHERE grp = "  # noqa: S608 - fixed SQL
+                                     "(SELECT grp FROM claims WHERE iri = ?)", (iri,)))
+
+    @contextmanager
+    def moves(self) -> Iterator[set[str]]:
+        """While open, collect the claims whose group's :attr:`Group.earliest` changes (a merge
+        with an older group, a split, the root removed): the claims whose ``kb:earliestAppearance``
+        must be written again. A claim may be collected whose earliest changed back."""
+        self._moved = set()
+        try:
+            yield self._moved
+        finally:
+            self._moved = None
 
     def has(self, iri: str) -> bool:
         return self.con.execute("SELECT 1 FROM claims WHERE iri = ?", (iri,)).fetchone() is not None
@@ -236,18 +296,25 @@ class TrackingIndex:
 
     # -- writing --------------------------------------------------------------------
     def remove_graphs(self, graphs: Iterable[str]) -> tuple[set[str], list[Link]]:
-        """Forget the claims of ``graphs``: returns them and the links they had."""
+        """Forget the claims of ``graphs``: returns them and the links they had. The groups
+        they were in are walked again, once each (they may have split: see :meth:`relink`)."""
         gone: set[str] = set()
         links: list[Link] = []
+        groups: dict[int, Group] = {}  # as they were before any claim went
         with self.con:
             for graph in graphs:
-                for cid, iri in self.con.execute("SELECT id, iri FROM claims WHERE graph = ?", (graph,)).fetchall():
+                rows = self.con.execute("SELECT id, iri, grp FROM claims WHERE graph = ?", (graph,)).fetchall()
+                for cid, iri, grp in rows:
                     gone.add(iri)
                     links.extend(self.links_of(iri))
+                    if grp not in groups:
+                        groups[grp] = self._group(grp)
                     self.con.execute("UPDATE df SET n = n - 1 WHERE h IN (SELECT h FROM shingles WHERE claim = ?)", (cid,))
                     self.con.execute("DELETE FROM shingles WHERE claim = ?", (cid,))
                     self.con.execute("DELETE FROM links WHERE src = ? OR dst = ?", (iri, iri))
                 self.con.execute("DELETE FROM claims WHERE graph = ?", (graph,))
+            for group in groups.values():
+                self._regroup(group)
         return gone, links
 
     def add(self, claims: Sequence[TrackedClaim], *, link: bool = True) -> list[Link]:
@@ -259,12 +326,17 @@ class TrackingIndex:
                 if link and claim.kind in TRACKED_KINDS:
                     found.extend(self._propose(claim, best=BEST))  # BEST read now: tests change it
             for claim in claims:
+                # A claim indexed already (one IRI in two graphs) keeps its group and links.
+                kept = self.con.execute("SELECT grp FROM claims WHERE iri = ?", (claim.iri,)).fetchone()
+                grp = int(kept[0]) if kept else self._new_group(claim)
                 cur = self.con.execute(
-                    "INSERT OR REPLACE INTO claims (iri, graph, kind, words, speaker, said, doc, doc_date, outlet) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO claims (iri, graph, kind, words, speaker, said, doc, doc_date, outlet, grp) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (claim.iri, claim.graph, claim.kind, " ".join(claim.words), claim.speaker, claim.said, claim.doc,
-                     claim.doc_date, claim.outlet),
+                     claim.doc_date, claim.outlet, grp),
                 )
+                if kept:
+                    self._regroup(self._group(grp))  # its date may have changed, and with it the group's earliest
                 if claim.kind in TRACKED_KINDS:
                     keys = [(h,) for h in shingles(claim.words)]
                     self.con.executemany("INSERT INTO shingles VALUES (?, ?)", ((h, cur.lastrowid) for (h,) in keys))
@@ -285,9 +357,92 @@ class TrackingIndex:
                     found.extend(links)
         return found
 
-    def _store(self, links: Iterable[Link]) -> None:
+    def _store(self, links: Sequence[Link]) -> None:
+        """Store ``links`` (between indexed claims) and join the groups the same-words ones connect."""
         self.con.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
                              ((x.src, x.dst, x.relation, x.score) for x in links))
+        for x in links:
+            if x.relation in SAME_WORDS:
+                ids = self.group_ids({x.src, x.dst})
+                self._union(ids[x.src], ids[x.dst])
+
+    def _group(self, grp: int) -> Group:
+        row = self.con.execute("SELECT id, first, first_when, size FROM groups WHERE id = ?", (grp,)).fetchone()
+        return Group(*row)
+
+    def _new_group(self, claim: TrackedClaim) -> int:
+        """A group of ``claim`` alone; its id (never one in use: a group's row lives as long as its members)."""
+        self.generation += 1
+        cur = self.con.execute("INSERT INTO groups (first, first_when, size) VALUES (?, ?, 1)", (claim.iri, claim.when))
+        return int(cur.lastrowid or 0)
+
+    def _union(self, a: int, b: int) -> None:
+        """Join groups ``a`` and ``b``: the smaller one's members take the larger one's id (so a
+        claim changes group O(log n) times however its group grows); the earlier root is kept."""
+        if a == b:
+            return
+        one, other = self._group(a), self._group(b)
+        big, small = (one, other) if one.size >= other.size else (other, one)
+        first = min(one, other, key=Group.order)
+        joined = Group(big.id, first.first, first.when, one.size + other.size)
+        for side in (one, other):
+            self._note(side, joined)
+        self.generation += 1
+        self.con.execute("UPDATE claims SET grp = ? WHERE grp = ?", (big.id, small.id))
+        self.con.execute("DELETE FROM groups WHERE id = ?", (small.id,))
+        self._save(joined)
+
+    def _regroup(self, old: Group) -> None:
+        """Walk what is left of group ``old`` (claims went, or one's date changed), once: the
+        parts its same-words links still connect become groups, the largest keeping its id."""
+        dates = dict(self.con.execute(f"SELECT iri, {_WHEN} FROM claims WHERE grp = ?", (old.id,)))  # noqa: S608
+        self.generation += 1
+        if not dates:
+            self.con.execute("DELETE FROM groups WHERE id = ?", (old.id,))
+            return
+        for n, part in enumerate(self._parts(dates)):
+            first = earliest_of({iri: dates[iri] for iri in part})
+            grp = old.id
+            if n:  # a part cut off: a group of its own
+                cur = self.con.execute("INSERT INTO groups (first, first_when, size) VALUES ('', '', 0)")
+                grp = int(cur.lastrowid or 0)
+                for chunk in _chunks(part):
+                    marks = ",".join("?" * len(chunk))
+                    self.con.execute(f"UPDATE claims SET grp = ? WHERE iri IN ({marks})", (grp, *chunk))  # noqa: S608
+            new = Group(grp, first, dates[first], len(part))
+            self._note(old, new, part)
+            self._save(new)
+
+    def _parts(self, members: Collection[str]) -> list[set[str]]:
+        """``members`` split into what kb's same-words links among them connect, largest first."""
+        parent = {m: m for m in members}
+
+        def root(m: str) -> str:
+            while parent[m] != m:
+                parent[m] = parent[parent[m]]
+                m = parent[m]
+            return m
+
+        for x in self.links_among(members):
+            if x.relation in SAME_WORDS and x.src in parent and x.dst in parent:
+                parent[root(x.src)] = root(x.dst)
+        parts: dict[str, set[str]] = {}
+        for m in members:
+            parts.setdefault(root(m), set()).add(m)
+        return sorted(parts.values(), key=lambda part: (-len(part), min(part)))
+
+    def _save(self, group: Group) -> None:
+        self.con.execute("UPDATE groups SET first = ?, first_when = ?, size = ? WHERE id = ?",
+                         (group.first, group.when, group.size, group.id))
+
+    def _note(self, before: Group, after: Group, members: Iterable[str] | None = None) -> None:
+        """Collect (see :meth:`moves`) the members of ``before`` (all of them, or ``members``)
+        when their earliest appearance is not the same in ``after``."""
+        if self._moved is None or before.earliest == after.earliest:
+            return
+        if members is None:
+            members = (r[0] for r in self.con.execute("SELECT iri FROM claims WHERE grp = ?", (before.id,)).fetchall())
+        self._moved.update(members)
 
     def _propose(self, claim: TrackedClaim, *, best: int) -> list[Link]:
         """The links kb proposes from ``claim`` to stored claims: to the root of each group of
@@ -317,14 +472,15 @@ class TrackingIndex:
         ``claim``'s own group: the group's earliest appearance when its words match ``claim``'s
         (it is compared, and added to ``matches``, when it was not a candidate), else the group's
         earliest match."""
-        placed = set(self.component({claim.iri}))
+        own = self.group_ids({claim.iri})  # empty for a claim not indexed yet
+        placed = set(own.values())
+        groups = self.group_ids(same)
         roots: list[str] = []
         for m in same:
-            if m in placed:
+            if groups[m] in placed:
                 continue
-            group = self.component({m})
-            placed |= set(group)
-            root = self.claim(earliest_of(group))
+            placed.add(groups[m])
+            root = self.claim(self._group(groups[m]).first)
             if root is not None and root.iri not in matches and root.doc != claim.doc:
                 links = _relations(claim, root)
                 if any(x.relation in SAME_WORDS for x in links):

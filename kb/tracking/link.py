@@ -10,6 +10,9 @@ changed: kb's proposals as ``kb:ClaimRelation`` nodes, and the direct triples
 kb links a new appearance to a few others only (:mod:`.index`), so a quote's
 appearances are a group: what its same-words relations reach, followed both ways
 (:func:`group`). ``kb:earliestAppearance`` names the earliest of the whole group.
+The index keeps kb's groups and their earliest appearances, so linking an article
+reads a row per group; only a group that a user's same-words curation touches is
+walked, the curations applied.
 """
 
 from __future__ import annotations
@@ -42,10 +45,13 @@ SELECT ?g ?c ?kind ?text ?speaker ?said ?doc ?docdate ?outlet WHERE { GRAPH ?g {
 """
 
 #: Bumped when what the index holds changes: an index of another version is rebuilt from the store.
-INDEX_VERSION = "3"  # 3: bounded links (a group's root and the best few), groups read transitively
+INDEX_VERSION = "4"  # 3: bounded links (a group's root and the best few); 4: groups kept (claims.grp, groups)
 
 _indexes: "weakref.WeakKeyDictionary[Any, TrackingIndex]" = weakref.WeakKeyDictionary()
 _lock = threading.RLock()
+#: Per curations read: (the index, its generation, the ids of the groups a same-words curation touches).
+_curated: "weakref.WeakKeyDictionary[Curations, tuple[TrackingIndex, int, frozenset[int]]]" = \
+    weakref.WeakKeyDictionary()
 
 
 def tracking_index(kb: Any) -> TrackingIndex:
@@ -135,15 +141,21 @@ def update(kb: Any, index: TrackingIndex, graphs: dict[URIRef, str]) -> None:
     # of a new link is not among them: deriving the new end writes the link's node and both
     # directions of its direct triple, and the old end's other relations have not changed
     # (so a quote's root is not rewritten whole each time the quote appears again).
-    gone, old_links = index.remove_graphs([g for g, s in changed.items() if s in ("replaced", "deleted")])
-    stale = {_node(x) for x in old_links}  # proposal nodes that may no longer hold
-    new_links = index.relink(_ends(old_links) - gone)
-    rewrite = gone | _ends(old_links)
-    fresh = _read_claims_of(kb, [g for g, s in changed.items() if s in ("added", "replaced")])
-    for graph in _oldest_first(fresh):
-        new_links += index.add(fresh[graph])
-        rewrite |= {c.iri for c in fresh[graph]}
     cured = curations(kb)
+    removed = [g for g, s in changed.items() if s in ("replaced", "deleted")]
+    # Stored earliest appearances are found stale by walking the groups (as before groups were
+    # kept) when curations may have moved them: curations changed, or claims left a group one
+    # touches (what stays of it may no longer be). Otherwise the index says whose moved.
+    walk = str(iris.CURATIONS_GRAPH) in changed or _leave_curated(index, cured, removed)
+    with index.moves() as moved:
+        gone, old_links = index.remove_graphs(removed)
+        stale = {_node(x) for x in old_links}  # proposal nodes that may no longer hold
+        new_links = index.relink(_ends(old_links) - gone)
+        rewrite = gone | _ends(old_links)
+        fresh = _read_claims_of(kb, [g for g, s in changed.items() if s in ("added", "replaced")])
+        for graph in _oldest_first(fresh):
+            new_links += index.add(fresh[graph])
+            rewrite |= {c.iri for c in fresh[graph]}
     if str(iris.CURATIONS_GRAPH) in changed:
         rewrite |= {end for c in cured.all for end in (c.src, c.dst)}
     # A user's relation with a claim that is gone, or that changed, is written from both ends.
@@ -151,7 +163,7 @@ def update(kb: Any, index: TrackingIndex, graphs: dict[URIRef, str]) -> None:
     if not rewrite:
         return
     firsts: dict[str, str] = {}
-    rewrite |= _moved_earliest(kb, index, cured, rewrite | _ends(new_links), firsts)
+    rewrite |= moved | _moved_earliest(kb, index, cured, rewrite | _ends(new_links), firsts, walk=walk)
     for claim in rewrite:
         stale |= {_node(x) for x in index.links_of(claim)}
     triples = derive(kb, index, rewrite, cured, firsts)
@@ -168,16 +180,26 @@ def _node(link: Link) -> str:
     return str(relation_iri(link.relation, link.src, link.dst))
 
 
+def _leave_curated(index: TrackingIndex, cured: Curations, graphs: list[str]) -> bool:
+    """Whether a claim of ``graphs`` (about to be removed) is in a group a same-words curation touches."""
+    if not graphs or not _curated_groups(index, cured):
+        return False
+    leaving = index.group_ids({c for g in graphs for c in index.claims_of_graph(g)})
+    return not _curated_groups(index, cured).isdisjoint(leaving.values())
+
+
 def _moved_earliest(kb: Any, index: TrackingIndex, cured: Curations, claims: set[str],
-                    firsts: dict[str, str]) -> set[str]:
+                    firsts: dict[str, str], *, walk: bool) -> set[str]:
     """The members of the groups of ``claims`` whose stored ``kb:earliestAppearance`` is not
-    their group's earliest now (an older appearance came, or the earliest went). Fills
-    ``firsts`` (claim → its group's earliest, "" when alone) for :func:`derive`."""
+    their group's earliest now (an older appearance came, or the earliest went), for the
+    groups a same-words curation touches (every group: ``walk``); the index's
+    :meth:`~.index.TrackingIndex.moves` tell those of the others. Fills ``firsts`` (claim →
+    its group's earliest, "" when alone) for :func:`derive`."""
     out: set[str] = set()
     for claim in sorted(claims):
-        if claim in firsts:
+        if claim in firsts or not (walk or _touched(index, cured, claim)):
             continue
-        first = _first(index, cured, claim, firsts)
+        first = _walk(index, cured, claim, firsts)
         if not first:
             continue
         rows = kb.select("SELECT ?c ?e ?g WHERE { GRAPH ?g { ?c kb:earliestAppearance ?e } }",
@@ -187,19 +209,45 @@ def _moved_earliest(kb: Any, index: TrackingIndex, cured: Curations, claims: set
 
 
 def _first(index: TrackingIndex, cured: Curations, claim: str, firsts: dict[str, str]) -> str:
-    """The earliest appearance of ``claim``'s group ("" when it is alone), remembered in
-    ``firsts`` for every member: one walk of a group serves all its members."""
+    """The earliest appearance of ``claim``'s group ("" when it is alone), remembered in ``firsts``."""
     if claim not in firsts:
-        members = group(index, cured, claim)
-        firsts.update(dict.fromkeys(members, earliest(index, members) if len(members) > 1 else ""))
+        if _touched(index, cured, claim):
+            _walk(index, cured, claim, firsts)
+        else:  # the common case: the index's group, one row
+            firsts[claim] = index.earliest(claim)
     return firsts[claim]
+
+
+def _walk(index: TrackingIndex, cured: Curations, claim: str, firsts: dict[str, str]) -> str:
+    """:func:`_first` read over the members of ``claim``'s group, remembered in ``firsts`` for
+    every member: one walk of a group serves all its members."""
+    members = group(index, cured, claim)
+    firsts.update(dict.fromkeys(members, earliest(index, members) if len(members) > 1 else ""))
+    return firsts[claim]
+
+
+def _curated_groups(index: TrackingIndex, cured: Curations) -> frozenset[int]:
+    """The ids of the index's groups holding an end of a same-words curation (kept per
+    curations read until a group changes: one lookup of the curated claims, not one per claim)."""
+    cached = _curated.get(cured)
+    if cached is None or cached[0] is not index or cached[1] != index.generation:
+        ends = {end for c in cured.all if c.relation in SAME_WORDS for end in (c.src, c.dst)}
+        cached = _curated[cured] = (index, index.generation, frozenset(index.group_ids(ends).values()))
+    return cached[2]
+
+
+def _touched(index: TrackingIndex, cured: Curations, claim: str) -> bool:
+    """Whether a same-words curation touches ``claim``'s group: if none does, no rejection cuts
+    it and no user's relation joins it to another, so its appearances are the index's group."""
+    groups = _curated_groups(index, cured)
+    return bool(groups) and not groups.isdisjoint(index.group_ids({claim}).values())
 
 
 def group(index: TrackingIndex, cured: Curations, claim: str) -> set[str]:
     """All the appearances of ``claim``'s words, itself included: the stored claims its
     same-words relations that hold (:func:`effective`) reach, followed both ways."""
-    if not any(c.relation in SAME_WORDS for c in cured.all):  # the common case: kb's links alone, one query
-        return set(index.component({claim})) or {claim}
+    if not _touched(index, cured, claim):  # the common case: kb's links alone, the index's group
+        return set(index.members(claim)) or {claim}
 
     def neighbours(frontier: set[str]) -> set[str]:
         rejected = {key_of(c.relation, c.src, c.dst) for f in frontier for c in cured.of(f) if c.status == "rejected"}
