@@ -96,3 +96,9 @@ def test_reported_clause_ends_where_a_branch_goes_on_to_quote() -> None:
         ("paraphrase", "he saw no need to change anything about his campaign", "Carson", 0, "said"),
         ("partial-quote", "We are doing fine.", "Carson", 0, "telling"),
     ]
+
+
+def test_a_name_the_parser_hung_on_the_phrase_before_still_speaks() -> None:
+    # spaCy makes "Marcel Lehel Lazar" an apposition of "plea", leaving "said" without a subject.
+    text = "As a part of his plea, Marcel Lehel Lazar, 44, said that he victimized nearly 100 Americans."
+    assert claims(text) == [("paraphrase", "he victimized nearly 100 Americans", "Marcel Lehel Lazar", 23, "said")]

@@ -324,7 +324,29 @@ def _holder(verb: "Token") -> "Token | None":
         # subject, and the name right before the verb is it (unless the parser glued it
         # to the name before, which would make "Post Trump").
         return prev
+    if subject is None and verb.dep_ == "ROOT":
+        return _apposed_name_before(verb)
     return subject
+
+
+def _apposed_name_before(verb: "Token") -> "Token | None":
+    """"As part of his plea, Marcel Lazar, 44, said that …": the parser hung the name on the
+    phrase before it (an apposition of "plea") and left the verb without a subject. The name
+    is the speaker when only its own apposition (", 44,") stands between it and the verb."""
+    doc = verb.doc
+    j = verb.i - 1
+    while j >= 0 and (doc[j].is_punct or doc[j].tag_ == "CD"):
+        j -= 1
+    if j < 0:
+        return None
+    name = doc[j]
+    if name.tag_ not in ("NNP", "NNPS") or name.dep_ != "appos":
+        return None
+    between = doc[name.i + 1:verb.i]
+    inside = {t.i for t in name.subtree}
+    if not all(t.is_punct or t.i in inside for t in between):
+        return None
+    return name
 
 
 def _relative_subject(verb: "Token") -> bool:
