@@ -102,3 +102,8 @@ def test_a_name_the_parser_hung_on_the_phrase_before_still_speaks() -> None:
     # spaCy makes "Marcel Lehel Lazar" an apposition of "plea", leaving "said" without a subject.
     text = "As a part of his plea, Marcel Lehel Lazar, 44, said that he victimized nearly 100 Americans."
     assert claims(text) == [("paraphrase", "he victimized nearly 100 Americans", "Marcel Lehel Lazar", 23, "said")]
+
+
+def test_the_question_put_is_what_asked_reports() -> None:
+    assert claims("Then Mr. Rubin asked the students if they were always so preternaturally serious.") == [
+        ("paraphrase", "they were always so preternaturally serious", "Rubin", 9, "asked")]

@@ -95,6 +95,8 @@ PREP_OBJECT = {"call": ("for", "on"), "talk": ("about",), "speak": ("about", "of
                "vote": ("for", "against"), "weigh": ("on",), "write": ("about",)}
 COMP_VERBS = STANCE_VERBS | CUE_LEMMAS
 PARA_LEMMAS = (COMP_VERBS | OBJECT_VERBS | frozenset(PREP_OBJECT)) - NOT_PARAPHRASE
+# Verbs whose "if"/"whether" clause is the question put.
+QUESTION_VERBS = frozenset({"ask", "wonder", "question", "inquire"})
 # Nouns whose that-clause is a statement ("his claim that …").
 STATEMENT_NOUNS = frozenset("""
 claim claims assertion argument allegation allegations belief view warning promise pledge
@@ -198,6 +200,13 @@ def _content(verb: "Token", lemma: str, clause_only: bool = False) -> tuple[list
     comp = comps[0] if comps else None
     if comp is not None and lemma in COMP_VERBS:
         return subtree_tokens(comp), 0.6
+    if lemma in QUESTION_VERBS:
+        # "Rubin asked the students if they were always so serious": the parser takes the
+        # question for an adverbial clause.
+        asked = next((c for c in verb.children if c.dep_ == "advcl" and c.i > verb.i
+                      and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)), None)
+        if asked is not None:
+            return subtree_tokens(asked), 0.6
     if clause_only:
         return None
     if any(c.dep_ == "nsubjpass" for c in verb.children) and not any(c.dep_ == "agent" for c in verb.children):
