@@ -16,6 +16,9 @@ so finding a claim's group or root is one row, however popular the quote. A new
 link joins two groups by relabelling the smaller (union by size); removing claims
 walks only the groups they were in, once, and splits them where nothing links
 the parts any more.
+
+Which links to propose (the relation two claims have, a group's root, the best few) is
+decided in :mod:`.proposing`; this module keeps what it decides and answers its lookups.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ import sqlite3
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Collection, Iterable, Iterator, Mapping, Sequence
 
-from .text import compare, shingles
+from .text import shingles
 
 __all__ = ["TrackedClaim", "Link", "Group", "TrackingIndex", "index_path", "earliest_first", "earliest_of",
            "QUOTE_KINDS", "TRACKED_KINDS", "SAME_WORDS", "BEST"]
@@ -55,6 +58,8 @@ BEST = 3
 _CHUNK = 400
 #: A claim's date of appearance in SQL, as :attr:`TrackedClaim.when`.
 _WHEN = "CASE WHEN said != '' THEN said ELSE doc_date END"
+#: The columns of a :class:`TrackedClaim` (:func:`_claim`), in order.
+_FIELDS = "iri, graph, kind, words, speaker, said, doc, doc_date, outlet"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -150,27 +155,6 @@ def index_path(location: str) -> str:
     return os.path.join(tempfile.gettempdir(), f"kb-tracking-{key}.sqlite3")
 
 
-def _relations(new: TrackedClaim, old: TrackedClaim) -> list[Link]:
-    """What kb proposes between a new claim and a stored one: the same quote (new to old;
-    symmetric), plus "repeats" when the same speaker said it on two dates; or a paraphrase."""
-    quotes = new.kind in QUOTE_KINDS and old.kind in QUOTE_KINDS
-    match = compare(new.words, old.words, quotes=quotes)
-    if match is None:
-        return []
-    if match.how == "paraphrase":
-        if quotes:
-            return []  # two quotes sharing words are not one saying the other in other words
-        # The paraphrase points at what it paraphrases; between two paraphrases, the later at the earlier.
-        later, earlier = (new, old) if new.kind == "Paraphrase" and (old.kind != "Paraphrase" or new.when >= old.when) \
-            else (old, new)
-        return [Link(later.iri, earlier.iri, "paraphraseOf", match.score)]
-    out = [Link(new.iri, old.iri, "sameQuoteAs", match.score)]
-    if new.speaker and new.speaker == old.speaker and new.said and old.said and new.said != old.said:
-        later, earlier = (new, old) if new.said > old.said else (old, new)
-        out.append(Link(later.iri, earlier.iri, "repeats", match.score))
-    return out
-
-
 class TrackingIndex:
     def __init__(self, path: str) -> None:
         self.path = path
@@ -206,9 +190,7 @@ class TrackingIndex:
 
     # -- reading --------------------------------------------------------------------
     def claim(self, iri: str) -> TrackedClaim | None:
-        row = self.con.execute(
-            "SELECT iri, graph, kind, words, speaker, said, doc, doc_date, outlet FROM claims WHERE iri = ?", (iri,)
-        ).fetchone()
+        row = self.con.execute(f"SELECT {_FIELDS} FROM claims WHERE iri = ?", (iri,)).fetchone()  # noqa: S608
         return _claim(row) if row else None
 
     def claims_of_graph(self, graph: str) -> list[str]:
@@ -234,22 +216,17 @@ class TrackingIndex:
 
     def claims(self, iris: Collection[str]) -> dict[str, TrackedClaim]:
         """The indexed claims among ``iris``, by IRI (the others are not indexed: gone, or never stored)."""
-        out: dict[str, TrackedClaim] = {}
-        for chunk in _chunks(iris):
-            marks = ",".join("?" * len(chunk))
-            rows = self.con.execute(
-                "SELECT iri, graph, kind, words, speaker, said, doc, doc_date, outlet FROM claims "  # noqa: S608
-                f"WHERE iri IN ({marks})", chunk)
-            out.update((r[0], _claim(r)) for r in rows)
-        return out
+        return {r[0]: _claim(r) for r in self._rows(_FIELDS, iris)}
 
     def dates(self, iris: Collection[str]) -> dict[str, str]:
         """IRI → date of appearance (said, else published; "" if neither) of the indexed ``iris``."""
-        out: dict[str, str] = {}
+        return dict(self._rows(f"iri, {_WHEN}", iris))
+
+    def _rows(self, columns: str, iris: Collection[str]) -> Iterator[tuple[Any, ...]]:
+        """``columns`` (SQL over ``claims``) of each of the indexed ``iris``, in a few queries."""
         for chunk in _chunks(iris):
             marks = ",".join("?" * len(chunk))
-            out.update(self.con.execute(f"SELECT iri, {_WHEN} FROM claims WHERE iri IN ({marks})", chunk))  # noqa: S608
-        return out
+            yield from self.con.execute(f"SELECT {columns} FROM claims WHERE iri IN ({marks})", chunk)  # noqa: S608
 
     # -- groups: what kb's own same-words links connect (curations aside: kb.tracking.link.group)
     def group(self, iri: str) -> Group | None:
@@ -260,11 +237,7 @@ class TrackingIndex:
 
     def group_ids(self, iris: Collection[str]) -> dict[str, int]:
         """IRI → group id of the indexed ``iris``."""
-        out: dict[str, int] = {}
-        for chunk in _chunks(iris):
-            marks = ",".join("?" * len(chunk))
-            out.update(self.con.execute(f"SELECT iri, grp FROM claims WHERE iri IN ({marks})", chunk))  # noqa: S608
-        return out
+        return dict(self._rows("iri, grp", iris))
 
     def earliest(self, iri: str) -> str:
         """The earliest appearance of ``iri``'s group, "" when it is alone or not indexed."""
@@ -320,11 +293,13 @@ class TrackingIndex:
     def add(self, claims: Sequence[TrackedClaim], *, link: bool = True) -> list[Link]:
         """Index the claims of one graph and link them to the claims indexed before: new to old
         (``link=False`` only indexes them: for loading claims known to be linked already)."""
+        from .proposing import propose  # here: proposing reads this module's types and lookups
+
         found: list[Link] = []
         with self.con:
             for claim in claims:
                 if link and claim.kind in TRACKED_KINDS:
-                    found.extend(self._propose(claim, best=BEST))  # BEST read now: tests change it
+                    found.extend(propose(self, claim, best=BEST))  # BEST read now: tests change it
             for claim in claims:
                 # A claim indexed already (one IRI in two graphs) keeps its group and links.
                 kept = self.con.execute("SELECT grp FROM claims WHERE iri = ?", (claim.iri,)).fetchone()
@@ -348,11 +323,13 @@ class TrackingIndex:
         """Link the claims ``iris`` (that lost a neighbour: a removed claim may have been all that
         joined them to the rest of their group) to the root of every other group of their
         matches, so that removing an appearance never splits a group of the same words."""
+        from .proposing import propose
+
         found: list[Link] = []
         with self.con:
             for claim in self.claims(iris).values():
                 if claim.kind in TRACKED_KINDS:
-                    links = self._propose(claim, best=0)
+                    links = propose(self, claim, best=0)
                     self._store(links)  # at once: the next claim's groups include these
                     found.extend(links)
         return found
@@ -444,52 +421,10 @@ class TrackingIndex:
             members = (r[0] for r in self.con.execute("SELECT iri FROM claims WHERE grp = ?", (before.id,)).fetchall())
         self._moved.update(members)
 
-    def _propose(self, claim: TrackedClaim, *, best: int) -> list[Link]:
-        """The links kb proposes from ``claim`` to stored claims: to the root of each group of
-        appearances it joins (or, when the root's words do not match, the group's earliest
-        match), to the ``best`` best-scoring other appearances, and to the earliest and
-        ``best`` best paraphrase partners. Claims it is linked to already are left out."""
-        matches: dict[str, tuple[TrackedClaim, list[Link]]] = {}
-        for old in self._candidates(claim):
-            links = _relations(claim, old)
-            if links:
-                matches[old.iri] = (old, links)
-        if not matches:
-            return []
-        linked = {end for x in self.links_of(claim.iri) for end in (x.src, x.dst)}
-        same = sorted((m for m, (_, links) in matches.items() if any(x.relation in SAME_WORDS for x in links)),
-                      key=lambda m: earliest_first(matches[m][0]))
-        para = sorted((m for m in matches if m not in same), key=lambda m: earliest_first(matches[m][0]))
-        kept = self._roots(claim, same, matches)  # may compare, and add to matches, a root that was no candidate
-        kept += _best([m for m in same if m not in kept], matches, best)
-        if best:  # a relink only joins groups: paraphrases do not make one
-            kept += para[:1] + _best(para[1:], matches, best)
-        return [x for m in dict.fromkeys(kept) if m not in linked for x in matches[m][1]]
-
-    def _roots(self, claim: TrackedClaim, same: list[str],
-               matches: dict[str, tuple[TrackedClaim, list[Link]]]) -> list[str]:
-        """One claim per group that ``same`` (matches, earliest first) belong to, other than
-        ``claim``'s own group: the group's earliest appearance when its words match ``claim``'s
-        (it is compared, and added to ``matches``, when it was not a candidate), else the group's
-        earliest match."""
-        own = self.group_ids({claim.iri})  # empty for a claim not indexed yet
-        placed = set(own.values())
-        groups = self.group_ids(same)
-        roots: list[str] = []
-        for m in same:
-            if groups[m] in placed:
-                continue
-            placed.add(groups[m])
-            root = self.claim(self._group(groups[m]).first)
-            if root is not None and root.iri not in matches and root.doc != claim.doc:
-                links = _relations(claim, root)
-                if any(x.relation in SAME_WORDS for x in links):
-                    matches[root.iri] = (root, links)
-            roots.append(root.iri if root is not None and root.iri in matches else m)
-        return roots
-
-    def _candidates(self, claim: TrackedClaim) -> Iterator[TrackedClaim]:
-        """The stored claims sharing the most of ``claim``'s rarest shingles (not ``claim``'s own article)."""
+    # -- lookups for :mod:`.proposing` ----------------------------------------------
+    def candidates(self, claim: TrackedClaim) -> Iterator[TrackedClaim]:
+        """The stored claims sharing the most of ``claim``'s rarest shingles (not ``claim``'s own
+        article): the :data:`CANDIDATES` that :func:`.proposing.propose` compares exactly."""
         keys = sorted(shingles(claim.words))
         if not keys:
             return
@@ -511,15 +446,6 @@ class TrackingIndex:
             old = _claim(row)
             if old.doc != claim.doc and old.iri != claim.iri:  # one article quoting the same words twice is one appearance
                 yield old
-
-
-def _best(partners: Iterable[str], matches: dict[str, tuple[TrackedClaim, list[Link]]], n: int) -> list[str]:
-    """The ``n`` best of ``partners``: highest score first; between equals the most recent
-    (the earliest is linked as the root already), then by IRI. Stable sorts, last key first."""
-    ordered = sorted(partners)
-    ordered.sort(key=lambda m: matches[m][0].when, reverse=True)  # undated ("") last
-    ordered.sort(key=lambda m: max(x.score for x in matches[m][1]), reverse=True)
-    return ordered[:n]
 
 
 def _claim(row: Sequence[str]) -> TrackedClaim:
