@@ -171,6 +171,29 @@ def test_a_new_review_shows_at_once(fresh_web: tuple[Any, Any], tmp_path: Path) 
                                                                        ("Harbor Checks", "2024-03-01")]
 
 
+def test_after_a_write_the_reviews_are_read_again_off_the_request_path(fresh_web: tuple[Any, Any], tmp_path: Path) -> None:
+    """Once this process has listed reviews, a write reads them again in the background, so the
+    first /reviews after it does not pay ~1 s at 10k reviews."""
+    import threading
+
+    from kb.browse import store
+
+    app, knowledge = fresh_web
+    client = app.test_client()
+    index = store.get_index(knowledge)
+    feed = tmp_path / "one.jsonld"
+    feed.write_text(json.dumps({"@context": "https://schema.org", **REVIEWS[1]}), encoding="utf-8")
+    knowledge.ingest_files([str(feed)])
+    assert (index.path, index.version, "reviews", ()) not in store._cache  # never listed: nothing warmed
+    assert len(client.get("/reviews.json").get_json()["items"]) == 2
+    feed.write_text(json.dumps({"@context": "https://schema.org", **REVIEWS[2]}), encoding="utf-8")
+    knowledge.ingest_files([str(feed)])  # the write itself brings the browse index in step
+    for thread in [t for t in threading.enumerate() if t.name == "kb-browse-warm"]:
+        thread.join(30)
+    assert (index.path, index.version, "reviews", ()) in store._cache
+    assert len(client.get("/reviews.json").get_json()["items"]) == 3
+
+
 # -- roles over time --------------------------------------------------------------------------
 ROLES_TEXT = 'Port chief Ines Moreau said: "The new quay opens in spring."\n'
 

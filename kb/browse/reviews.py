@@ -29,7 +29,7 @@ from rdflib import URIRef
 from ..errors import InputError
 from .facets import Facet, FacetValue
 from .queries import VERDICTS
-from .store import cached, get_index
+from .store import cached, get_index, keep_reviews_warm
 
 __all__ = ["ReviewFilter", "ReviewRow", "ReviewPage", "list_reviews", "all_reviews", "REVIEW_FACETS",
            "REVIEW_FILTER_KEYS"]
@@ -202,6 +202,7 @@ def _load(kb: Any) -> _Reviews:
 def _reviews(kb: Any) -> _Reviews:
     """The reviews of the store's current version (read once per browse-index version)."""
     found: _Reviews = cached(kb, "reviews", (), lambda: _load(kb))
+    keep_reviews_warm(kb)
     return found
 
 
