@@ -210,6 +210,25 @@ def test_control_characters_are_refused_at_ingest(tmp_path: Path, name: str, bod
     assert "control character" in run.err and "RDF/XML cannot carry it" in run.err
 
 
+def test_an_article_keeps_its_offsets_with_a_stray_control_character_replaced(tmp_path: Path) -> None:
+    """An article is prose: an ESC copied in from a terminal becomes U+FFFD (one code point for
+    one), so kb extract's record ingests, and kb ingest of the text takes the same claims."""
+    text = 'The harbor plan is dead.\n\n"We will \x1bnot pay for the barrier," Mayor Ines Moreau said on Monday.\n'
+    article = tmp_path / "esc.txt"
+    article.write_text(text, encoding="utf-8")
+    extracted = kb_cli(tmp_path / "store", "extract", str(article))
+    assert extracted.code == 0, extracted.err
+    record = json.loads(extracted.out)
+    assert record["document"]["text"] == text.replace("\x1b", "\ufffd")
+    (claim,) = record["claims"]
+    assert (claim["text"], claim["speaker"]["name"]) == ("We will \ufffdnot pay for the barrier,", "Ines Moreau")
+    assert text[claim["start"]:claim["end"]] == "We will \x1bnot pay for the barrier,"  # the file's offsets
+    (tmp_path / "esc.json").write_text(extracted.out, encoding="utf-8")
+    for path in (article, tmp_path / "esc.json"):
+        run = kb_cli(tmp_path / "store", "ingest", str(path))
+        assert run.code == 0 and "1 claims written" in run.out, run.err
+
+
 def test_a_nul_in_a_claim_record_is_refused(tmp_path: Path) -> None:
     record = json.loads((DEMO / "01_flood_barrier.json").read_text())
     record["document"]["title"] = "Flood\u0000barrier"

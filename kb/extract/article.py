@@ -1,7 +1,9 @@
 """Reading article files: exact text, the leading date line, paragraphs.
 
 Offsets in claim records count code points of the file's text *as read*, so the
-file is decoded as UTF-8 with ``newline=''`` (``\\r`` kept) and nothing is stripped.
+file is decoded as UTF-8 with ``newline=''`` (``\\r`` kept) and nothing is stripped; a
+control character no RDF export could carry becomes U+FFFD, one code point for one
+(:func:`kb.formats.storable_text`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import re
 
 from kb.errors import InputError, ParseError
+from kb.formats import storable_text
 
 # The seed corpus starts with " date 2021-05-20 " and then the text, on the same
 # line or the next one. Only a line at the very start counts.
@@ -34,7 +37,7 @@ def read_article(path: str | os.PathLike[str]) -> tuple[str, datetime.date | Non
         raise InputError(f"cannot read {os.fspath(path)}: {exc.strerror}") from exc
     try:
         # Decoding bytes ourselves is the same as open(..., newline=''): no newline translation.
-        text = raw.decode("utf-8")
+        text = storable_text(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ParseError(f"{os.fspath(path)} is not UTF-8 text (byte {exc.start})") from exc
     return text, leading_date(text)
