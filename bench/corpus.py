@@ -80,6 +80,13 @@ def ingest(records: list[dict[str, Any]], store: Path) -> tuple[float, int]:
         return t, result.triples
 
 
+def export_nquads(store: Path, nq: Path) -> Path:
+    """kb's own N-Quads export of the store: exactly the triples that ingest stored."""
+    with KnowledgeBase(store, read_only=True) as kb:
+        nq.write_bytes(kb.export("nquads"))
+    return nq
+
+
 def bulk_load(nq: Path) -> float:
     d = fresh("bulk")
     store = ox.Store(str(d))
@@ -152,9 +159,7 @@ def run_size(claims: int, runs: int) -> dict[str, Any]:
         store = fresh(f"store-{claims}")
         t, triples = ingest(records, store)
         ingest_t.append(t)
-        nq = TMP / f"export-{claims}.nq"
-        with KnowledgeBase(store, read_only=True) as kb:
-            nq.write_bytes(kb.export("nquads"))
+        nq = export_nquads(store, TMP / f"export-{claims}.nq")
         bulk_t.append(bulk_load(nq))
         restores.append(restore(nq))
         plant_violations(store)

@@ -29,6 +29,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -89,6 +90,72 @@ def median_ms(url: str, query: str, runs: int) -> float:
     return statistics.median(times)
 
 
+def spawn_kb(store: Path, port: int) -> subprocess.Popen[bytes]:
+    """`kb serve --read-only` on the store (read-only: oxigraph serves the same folder beside it)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), KB_QUERY_TIMEOUT="5")
+    env.pop("KB_STORE", None)
+    return subprocess.Popen([sys.executable, "-m", "web.cli", "--store", str(store), "serve", "--read-only",
+                             "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def spawn_oxigraph(store: Path, port: int) -> subprocess.Popen[bytes]:
+    """`oxigraph serve-read-only` on the same folder; kb's default graph is the union of all graphs too."""
+    oxigraph = str(Path(sys.executable).with_name("oxigraph"))
+    return subprocess.Popen([oxigraph, "serve-read-only", "--location", str(store), "--union-default-graph",
+                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def start_servers(store: Path) -> tuple[list[subprocess.Popen[bytes]], str, str]:
+    """Both servers on the store, ready: (processes, kb /sparql URL, oxigraph /query URL)."""
+    kb_port, ox_port = free_port(), free_port()
+    kb_serve, ox_serve = spawn_kb(store, kb_port), spawn_oxigraph(store, ox_port)
+    try:
+        wait_for(kb_port, kb_serve, "kb serve")
+        wait_for(ox_port, ox_serve, "oxigraph serve")
+    except BaseException:
+        stop([kb_serve, ox_serve])
+        raise
+    return [kb_serve, ox_serve], f"http://127.0.0.1:{kb_port}/sparql", f"http://127.0.0.1:{ox_port}/query"
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for p in processes:
+        p.terminate()
+        p.wait(timeout=30)
+
+
+def compare_queries(kb_url: str, ox_url: str, runs: int) -> list[dict[str, Any]]:
+    """Each canned query's median over real HTTP on both servers (after one warm-up each)."""
+    _, body = get(ox_url, PREFIX + "SELECT ?n WHERE { ?c a schema:Claim ; schema:author/schema:name ?n } LIMIT 1")
+    speaker = json.loads(body)["results"]["bindings"][0]["n"]["value"]
+    rows = []
+    for name, query in queries(speaker).items():
+        ox_ms, kb_ms = median_ms(ox_url, query, runs), median_ms(kb_url, query, runs)
+        rows.append({"query": name, "kb_ms": round(kb_ms, 2), "oxigraph_ms": round(ox_ms, 2),
+                     "ratio": round(kb_ms / ox_ms, 2)})
+    return rows
+
+
+def fairness(kb_url: str, asks: int) -> dict[str, Any]:
+    """``asks`` timed `ASK {}` while three heavy cross-joins are in flight on kb."""
+    heavy_done: list[int] = []
+    threads = [threading.Thread(target=lambda: heavy_done.append(get(kb_url, HEAVY)[0])) for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    times = []
+    for _ in range(asks):
+        start = time.perf_counter()
+        status, _ = get(kb_url, "ASK {}")
+        assert status == 200
+        times.append((time.perf_counter() - start) * 1000)
+    for t in threads:
+        t.join()
+    return {"ask_p50_ms": round(statistics.median(times), 2),
+            "ask_p95_ms": round(statistics.quantiles(times, n=20)[-1], 2), "heavy_status": sorted(heavy_done)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--claims", type=int, default=3000)
@@ -103,55 +170,22 @@ def main() -> int:
     if not store.exists():
         subprocess.run([sys.executable, "-m", "kb.cli", "--store", str(store), "ingest", str(data / "data.nq")],
                        check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    env = dict(os.environ, PYTHONPATH=str(ROOT), KB_QUERY_TIMEOUT="5")
-    env.pop("KB_STORE", None)
-    kb_port, ox_port = free_port(), free_port()
-    oxigraph = str(Path(sys.executable).with_name("oxigraph"))
-    kb_serve = subprocess.Popen([sys.executable, "-m", "web.cli", "--store", str(store), "serve", "--read-only",
-                                 "--port", str(kb_port)], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ox_serve = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(store), "--union-default-graph",
-                                 "--bind", f"127.0.0.1:{ox_port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    processes, kb_url, ox_url = start_servers(store)
     try:
-        wait_for(kb_port, kb_serve, "kb serve")
-        wait_for(ox_port, ox_serve, "oxigraph serve")
-        kb_url, ox_url = f"http://127.0.0.1:{kb_port}/sparql", f"http://127.0.0.1:{ox_port}/query"
-        _, body = get(ox_url, PREFIX + "SELECT ?n WHERE { ?c a schema:Claim ; schema:author/schema:name ?n } LIMIT 1")
-        speaker = json.loads(body)["results"]["bindings"][0]["n"]["value"]
-        rows = []
-        for name, query in queries(speaker).items():
-            ox_ms, kb_ms = median_ms(ox_url, query, args.runs), median_ms(kb_url, query, args.runs)
-            rows.append({"query": name, "kb_ms": round(kb_ms, 2), "oxigraph_ms": round(ox_ms, 2),
-                         "ratio": round(kb_ms / ox_ms, 2)})
-        heavy_done: list[int] = []
-        threads = [threading.Thread(target=lambda: heavy_done.append(get(kb_url, HEAVY)[0])) for _ in range(3)]
-        for t in threads:
-            t.start()
-        time.sleep(0.5)
-        asks = []
-        for _ in range(args.asks):
-            start = time.perf_counter()
-            status, _ = get(kb_url, "ASK {}")
-            assert status == 200
-            asks.append((time.perf_counter() - start) * 1000)
-        for t in threads:
-            t.join()
-        fairness = {"ask_p50_ms": round(statistics.median(asks), 2),
-                    "ask_p95_ms": round(statistics.quantiles(asks, n=20)[-1], 2), "heavy_status": sorted(heavy_done)}
+        rows = compare_queries(kb_url, ox_url, args.runs)
+        fair = fairness(kb_url, args.asks)
     finally:
-        for p in (kb_serve, ox_serve):
-            p.terminate()
-            p.wait(timeout=30)
+        stop(processes)
     print(f"| query ({args.claims} claims, median of {args.runs}) | kb serve | oxigraph serve | kb / oxigraph |")
     print("|---|---:|---:|---:|")
     for r in rows:
         print(f"| {r['query']} | {r['kb_ms']:.1f} ms | {r['oxigraph_ms']:.1f} ms | {r['ratio']:.2f} |")
-    print(f"\nWith 3 heavy cross-joins in flight on kb: `ASK {{}}` p50 {fairness['ask_p50_ms']:.1f} ms, "
-          f"p95 {fairness['ask_p95_ms']:.1f} ms ({args.asks} asks); the heavy ones answered "
-          f"{fairness['heavy_status']} (408: stopped at the 5 s limit).")
+    print(f"\nWith 3 heavy cross-joins in flight on kb: `ASK {{}}` p50 {fair['ask_p50_ms']:.1f} ms, "
+          f"p95 {fair['ask_p95_ms']:.1f} ms ({args.asks} asks); the heavy ones answered "
+          f"{fair['heavy_status']} (408: stopped at the 5 s limit).")
     out = HERE / "results" / f"endpoint-{args.claims}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"claims": args.claims, "runs": args.runs, "queries": rows, "fairness": fairness},
+    out.write_text(json.dumps({"claims": args.claims, "runs": args.runs, "queries": rows, "fairness": fair},
                               indent=1))
     return 0
 

@@ -67,10 +67,11 @@ def build_index(store_dir: Path) -> dict[str, Any]:
         texts = [r[0] for r in con.execute("SELECT text FROM claims ORDER BY random() LIMIT 300")]
         words = sorted({w.lower() for t in texts for w in re.findall(r"[A-Za-z]{5,}", t)})
         speakers, _ = list_speakers(knowledge, limit=500)
+        documents = [r[0] for r in con.execute("SELECT DISTINCT doc FROM claims WHERE doc != '' ORDER BY random() LIMIT 300")]
         total = con.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
     print(f"browse index: {total} claims in {built:.1f} s", file=sys.stderr)
     return {"index_seconds": round(built, 1), "claims": claims, "words": words, "speakers": [s.iri for s in speakers],
-            "indexed": total}
+            "documents": documents, "indexed": total}
 
 
 def free_port() -> int:
@@ -79,11 +80,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def spawn(store_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    """`kb serve` (waitress) on the store, as a user starts it: the installed `kb` command beside this
+    Python, else the checkout's ``python -m web.cli`` (the same server without the entry point)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    kb_bin = Path(sys.executable).with_name("kb")
+    command = [str(kb_bin)] if kb_bin.exists() else [sys.executable, "-m", "web.cli"]
+    return subprocess.Popen([*command, "--store", str(store_dir), "serve", "--port", str(port)], cwd=ROOT, env=env)
+
+
 def serve(store_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "--store", str(store_dir), "serve", "--port", str(port)],
-                            cwd=ROOT, env=env)
+    proc = spawn(store_dir, port)
     for _ in range(600):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
@@ -116,12 +124,18 @@ def summarize(samples: list[float]) -> dict[str, float]:
             "max": round(samples[-1], 1)}
 
 
-def bench_server(port: int, info: dict[str, Any], n: int, rng: random.Random) -> dict[str, dict[str, float]]:
-    con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    timed_get(con, "/claims")  # warm the worker threads' index connections
-    pages: dict[str, Callable[[], str]] = {
+def next_page(con: http.client.HTTPConnection, path: str) -> str:
+    """The HTML path of the page after ``path``'s first (from its JSON twin; not timed)."""
+    con.request("GET", path.replace("/claims", "/claims.json"))
+    nxt = json.loads(con.getresponse().read())["next"]
+    return str(nxt).replace("/claims.json", "/claims")
+
+
+def page_paths(con: http.client.HTTPConnection, info: dict[str, Any], rng: random.Random) -> dict[str, Callable[[], str]]:
+    """Per page type, a maker of a varied path to request (from ``build_index``'s samples)."""
+    return {
         "claims list": lambda: "/claims",
-        "claims list, page 2+": lambda: "/claims?sort=" + rng.choice(["newest", "oldest", "speaker"]),
+        "claims list, page 2+": lambda: next_page(con, "/claims?sort=" + rng.choice(["newest", "oldest", "speaker"])),
         "search": lambda: "/claims.json?q=" + quote(" ".join(rng.sample(info["words"], rng.choice([1, 2])))),
         "search page (with facets)": lambda: "/claims?q=" + quote(rng.choice(info["words"])),
         "facets (filtered list)": lambda: "/claims?kind=" + rng.choice(
@@ -129,18 +143,16 @@ def bench_server(port: int, info: dict[str, Any], n: int, rng: random.Random) ->
         "claim page": lambda: local(rng.choice(info["claims"])),
         "speaker page": lambda: local(rng.choice(info["speakers"])),
         "home": lambda: "/",
+        "document page": lambda: local(rng.choice(info["documents"])),
     }
+
+
+def bench_server(port: int, info: dict[str, Any], n: int, rng: random.Random) -> dict[str, dict[str, float]]:
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    timed_get(con, "/claims")  # warm the worker threads' index connections
     results = {}
-    for name, make in pages.items():
-        samples = []
-        for _ in range(n):
-            path = make()
-            if name == "claims list, page 2+":
-                con.request("GET", path.replace("/claims", "/claims.json"))
-                nxt = json.loads(con.getresponse().read())["next"]
-                path = nxt.replace("/claims.json", "/claims")
-            samples.append(timed_get(con, path))
-        results[name] = summarize(samples)
+    for name, make in page_paths(con, info, rng).items():
+        results[name] = summarize([timed_get(con, make()) for _ in range(n)])
     return results
 
 
