@@ -35,7 +35,7 @@ __all__ = ["BrowseIndex", "INDEX_FILE", "index_path", "SCHEMA_VERSION", "FacetSp
 
 INDEX_FILE = "browse-index.sqlite3"
 #: Bump when the table layout or what goes into it changes: the file is rebuilt.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"  # 5: review_graphs
 
 
 def _year(date: str) -> str:
@@ -58,6 +58,8 @@ class FacetSpec:
     label: str = ""  # the column holding the value's label ('' = the value itself)
     fill: Callable[[Any, Sequence[str] | None], dict[str, dict[str, str]]] | None = None
     store_wide: bool = False
+    #: For a ``store_wide`` facet: the values of the given claims only (a write that touches no review).
+    fill_claims: Callable[[Any, Sequence[str]], dict[str, dict[str, str]]] | None = None
     derive: Callable[[str], str] | None = None  # the value from the column's (the year of a date)
     order: str = "count"  # "count": most claims first, then by label; "value": greatest value first (years)
     empty: str = ""  # the label of the claims without a value, filtered as "none" ('' = not a bucket)
@@ -71,7 +73,7 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("outlet", "Outlet", "outlet", "outlet_name"),
     FacetSpec("via", "Reported via", "via", "via_name"),
     FacetSpec("verdict", "Review verdict", "verdict", empty="not reviewed"),
-    FacetSpec("checker", "Fact-checker", fill=Q.claim_checkers, store_wide=True),
+    FacetSpec("checker", "Fact-checker", fill=Q.claim_checkers, store_wide=True, fill_claims=Q.claim_checkers_of),
     FacetSpec("keyword", "Keyword", fill=Q.claim_keywords),
     FacetSpec("year", "Year", "date", derive=_year, order="value", empty="no date"),
 )
@@ -91,6 +93,7 @@ SEARCH_FIELDS: tuple[tuple[str, str], ...] = (
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS graphs (graph TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS review_graphs (graph TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS claims (
     id INTEGER PRIMARY KEY,
     iri TEXT NOT NULL,
@@ -247,8 +250,19 @@ class BrowseIndex:
                     for key, per_claim in values2.items():
                         values.setdefault(key, {}).update(per_claim)
                     stale |= more
-            store_wide = {spec.key: spec.fill(self.kb, None) for spec in FACETS if spec.fill and spec.store_wide}
-            verdicts = Q.claim_verdicts(self.kb)
+            # Reviews live in graphs of their own: only a write that adds, changes or removes one
+            # reads every review again (verdicts, fact-checkers). Any other write reads the reviews
+            # of its own claims, so its cost does not grow with the store's reviews and claims.
+            had = {g for (g,) in con.execute("SELECT graph FROM review_graphs")}
+            holding = Q.review_graphs(self.kb, None if full else sorted(stale))
+            everywhere = full or bool(holding) or bool(had & (stale | gone))
+            new_claims = None if everywhere else [r["iri"] for r in rows]
+            store_wide = {
+                spec.key: spec.fill(self.kb, None) if new_claims is None or spec.fill_claims is None
+                else spec.fill_claims(self.kb, new_claims)
+                for spec in FACETS if spec.fill and spec.store_wide
+            }
+            verdicts = Q.claim_verdicts(self.kb, new_claims)
             con.execute("BEGIN IMMEDIATE")
             if full:
                 con.execute("DELETE FROM claims")
@@ -259,13 +273,20 @@ class BrowseIndex:
                 self._delete_graphs(con, stale | gone)
             self._insert(con, rows, values, fields)
             for key, per_claim in store_wide.items():
-                con.execute("DELETE FROM claim_values WHERE facet = ?", (key,))
+                if new_claims is None:
+                    con.execute("DELETE FROM claim_values WHERE facet = ?", (key,))
                 con.executemany(
                     "INSERT OR IGNORE INTO claim_values SELECT id, ?, ?, ? FROM claims WHERE iri = ?",
                     [(key, v, label, c) for c, vs in per_claim.items() for v, label in vs.items()],
                 )
-            con.execute("UPDATE claims SET verdict = ''")
+            if new_claims is None:
+                con.execute("UPDATE claims SET verdict = ''")
             con.executemany("UPDATE claims SET verdict = ? WHERE iri = ?", [(v, c) for c, v in verdicts.items()])
+            if full:
+                con.execute("DELETE FROM review_graphs")
+            else:
+                con.executemany("DELETE FROM review_graphs WHERE graph = ?", [(g,) for g in stale | gone])
+            con.executemany("INSERT OR IGNORE INTO review_graphs VALUES (?)", [(g,) for g in holding])
             con.executemany(
                 "INSERT OR REPLACE INTO graphs VALUES (?, ?)", [(g, fp) for g, fp in current.items()]
             )
