@@ -81,9 +81,13 @@ class _Builder:
         self.add(node, KB.relation, self.lit(e.relation))
         for role in e.roles:
             org = self.entity(role.organization, "Organization") if role.organization else None
-            # Per article, like every node that is not a person, organization or place:
-            # two articles giving the same role never share (and repeat) its triples.
-            r = iris.mint("role", iris.digest(self.doc_id, node, org or "", role.name, role.start or "", role.end or ""))
+            # Named by what it says, not by the article: every article that gives a person the same
+            # role (same name, organization, dates and words) names one node, so a person quoted
+            # by a thousand articles has the roles they hold, not a thousand copies of them (which
+            # every write naming them would derive and validate again). Words or a note of its own
+            # make another node: one node never carries two descriptions.
+            r = iris.mint("role", iris.digest(node, org or "", role.name, role.start or "", role.end or "",
+                                              role.text or "", role.note or ""))
             self.add(node, SDO.memberOf, r)
             self.add(r, RDF.type, SDO.OrganizationRole)
             self.add(r, SDO.roleName, Literal(role.name))
