@@ -464,7 +464,8 @@ def _refresh_derived(kb: "KnowledgeBase") -> Callable[[IngestResult], None]:
         from .browse.store import refresh_index
 
         # Every write records new provenance for the graphs it changed (SPARQL Update and
-        # removals too, through the one pipeline), so the incremental sync sees them all.
-        refresh_index(knowledge)
+        # removals too, through the one pipeline), so the incremental sync sees them all; only
+        # those graphs are compared (not every graph of the store, on every write).
+        refresh_index(knowledge, graphs=[str(g) for g, status in result.graphs.items() if status != "unchanged"])
 
     return hook

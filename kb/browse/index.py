@@ -217,15 +217,23 @@ class BrowseIndex:
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
 
     # -- keeping it in step with the store ----------------------------------------
-    def sync(self, *, force: bool = False) -> bool:
+    def sync(self, *, force: bool = False, graphs: Iterable[str] | None = None) -> bool:
         """Re-index the graphs whose ingest provenance changed; drop vanished graphs.
 
         ``force`` re-indexes everything (after a SPARQL Update, which may change
-        any graph without new provenance). Returns whether anything changed.
+        any graph without new provenance). ``graphs``: only these can have changed (the
+        graphs a write of this process reported), so only their provenance is read, not
+        every graph's. Returns whether anything changed.
         """
         with self._writer() as con:
             stored = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
-            current = Q.graph_fingerprints(self.kb)
+            empty = not stored
+            if graphs is not None and not force and not empty:
+                asked = set(graphs)
+                current = Q.graph_fingerprints(self.kb, sorted(asked))
+                stored = {g: fp for g, fp in stored.items() if g in asked}
+            else:
+                current = Q.graph_fingerprints(self.kb)
             if force:
                 # A SPARQL Update may change any graph without new provenance: recount all.
                 con.execute("DELETE FROM graph_triples")
@@ -236,7 +244,7 @@ class BrowseIndex:
                 gone = set(stored) - set(current)
             if not stale and not gone and not force:
                 return False
-            full = force or len(stale) > 200 or not stored
+            full = force or len(stale) > 200 or empty
             graphs = None if full else sorted(stale)
             rows, values, fields = self._read(graphs)
             if not full:

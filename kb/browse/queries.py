@@ -8,7 +8,7 @@ from typing import Any, Iterable, Sequence
 
 from rdflib import URIRef
 
-from ..iris import ENTITIES_GRAPH, PROVENANCE_GRAPH
+from ..iris import ENTITIES_GRAPH, KEPT_GRAPHS, PROVENANCE_GRAPH
 from ..vocab import KB, SDO
 
 __all__ = ["CLAIM_COLUMNS", "KINDS", "VERDICTS", "graph_fingerprints", "claim_rows", "claim_orgs", "claim_verdicts",
@@ -113,13 +113,21 @@ def _iso(value: Any) -> str:
     return str(value)[:10]
 
 
-def graph_fingerprints(kb: Any) -> dict[str, str]:
-    """Each content graph → a digest of the ingest activities that wrote it."""
+def graph_fingerprints(kb: Any, graphs: Iterable[str] | None = None) -> dict[str, str]:
+    """Each content graph (of ``graphs`` only, if given; those no longer stored are left out)
+    → a digest of the ingest activities that wrote it."""
     acts: dict[str, list[str]] = {}
-    for row in kb.select(_FINGERPRINTS, {"pg": PROVENANCE_GRAPH}):
+    if graphs is None:
+        stored = [str(g) for g in kb.content_graphs()]
+        rows = kb.select(_FINGERPRINTS, {"pg": PROVENANCE_GRAPH})
+    else:
+        kept = {str(g) for g in KEPT_GRAPHS}
+        stored = [g for g in graphs if g not in kept and kb.backend.has_graph(URIRef(g))]
+        rows = [r for g in stored for r in kb.select(_FINGERPRINTS, {"pg": PROVENANCE_GRAPH, "graph": URIRef(g)})]
+    for row in rows:
         acts.setdefault(row["graph"], []).append(row["activity"])
     out = {}
-    for g in kb.content_graphs():
+    for g in stored:
         key = "\n".join(sorted(acts.get(str(g), [])))
         out[str(g)] = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] if key else "-"
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Any
+from typing import Any, Iterable
 
 from .index import BrowseIndex
 
@@ -27,18 +27,19 @@ def get_index(kb: Any) -> BrowseIndex:
     return index
 
 
-def refresh_index(kb: Any, *, force: bool = False) -> bool:
+def refresh_index(kb: Any, *, force: bool = False, graphs: Iterable[str] | None = None) -> bool:
     """Bring the browse index in step with the store after a write; returns whether it changed.
 
     Call it after every ingest (``kb ingest`` and the web app do); ``force``
-    after a SPARQL Update, which can change graphs without new provenance.
+    after a SPARQL Update, which can change graphs without new provenance; ``graphs``:
+    the graphs the write changed, when known (then only theirs are compared).
     """
     index = _indexes.get(kb)
     if index is None:
         index = get_index(kb)
         if not force:
             return True
-    changed = index.sync(force=force)
+    changed = index.sync(force=force, graphs=graphs)
     if changed and (getattr(index, "_facet_columns", None) is not None or kb in _reviews_read):
         # A long-running process (the web app) has been counting facets or listing reviews:
         # rebuild the in-memory facet columns, the unfiltered facets and the review rows now, off
