@@ -37,7 +37,8 @@ from .. import iris
 from ..store.base import Backend
 from ..vocab import KB, PROV, RDF, SDO
 
-__all__ = ["ENTITY_CLASSES", "split", "as_written", "derive", "entities_of", "contributed_to", "OxTriple"]
+__all__ = ["ENTITY_CLASSES", "split", "as_written", "derive", "entities_of", "contributed_to", "stored_descriptions",
+           "OxTriple"]
 
 OxTriple = tuple[Any, Any, Any]
 
@@ -174,15 +175,11 @@ def known_entities(backend: Backend, nodes: Iterable[ox.NamedNode]) -> set[ox.Na
 Counts = dict[ox.NamedNode, dict[tuple[Any, Any], int]]
 
 
-def changed_descriptions(
-    backend: Backend, canonical: Mapping[ox.NamedNode, list[OxTriple]]
-) -> dict[ox.NamedNode, list[OxTriple]]:
-    """The entities whose derived description differs from the stored one. Most writes name
-    people kb already describes the same way: leaving those untouched keeps the write a plain
-    addition (the store's fast path) instead of a rewrite of every popular speaker."""
+def stored_descriptions(backend: Backend, entities: Iterable[ox.NamedNode]) -> dict[ox.NamedNode, set[OxTriple]]:
+    """The canonical descriptions the entities graph holds for ``entities`` (none for a new one)."""
     stored: dict[ox.NamedNode, set[OxTriple]] = defaultdict(set)
     graph = _n(iris.ENTITIES_GRAPH)
-    for chunk in _chunks(sorted(canonical, key=str), 500):
+    for chunk in _chunks(sorted(set(entities), key=str), 500):
         values = " ".join(str(e) for e in chunk)
         _names, rows = backend.select(
             f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {values} }} GRAPH {graph} {{ ?e ?p ?o }} }}", union=False
@@ -190,6 +187,16 @@ def changed_descriptions(
         for row in rows:
             e = _n(row["e"].value)
             stored[e].add((e, _n(row["p"].value), row["o"]))
+    return stored
+
+
+def changed_descriptions(
+    backend: Backend, canonical: Mapping[ox.NamedNode, list[OxTriple]]
+) -> dict[ox.NamedNode, list[OxTriple]]:
+    """The entities whose derived description differs from the stored one. Most writes name
+    people kb already describes the same way: leaving those untouched keeps the write a plain
+    addition (the store's fast path) instead of a rewrite of every popular speaker."""
+    stored = stored_descriptions(backend, canonical)
     return {e: triples for e, triples in canonical.items() if set(triples) != stored.get(e, set())}
 
 
@@ -229,17 +236,69 @@ def derive(
     (outside ``exclude``) and the contributions in ``new``. An entity left with
     no contribution maps to an empty list (it is no longer described)."""
     wanted = sorted(set(entities), key=str)
-    counts = _stored_counts(backend, wanted, exclude)
+    new = list(new)
+    said = _said(new)
+    settled: dict[ox.NamedNode, list[OxTriple]] = {}
+    if not exclude:
+        # Adding what an entity's description already says, the way it says it, cannot change
+        # it: those entities keep their stored description, and their contributions are not
+        # counted again (one GROUP BY over every contribution of a popular speaker, on every
+        # write naming them, grew with the store). Removals and replacements always count.
+        stored = stored_descriptions(backend, [e for e in wanted if e in said])
+        settled = {e: sorted(stored[e], key=str) for e in wanted
+                   if stored.get(e) and _absorbed(stored[e], said.get(e, {}))}
+    counts = _stored_counts(backend, [e for e in wanted if e not in settled], exclude)
+    for entity, values in said.items():
+        slot = counts[entity]
+        for key, n in values.items():
+            slot[key] = slot.get(key, 0) + n
+    return {e: settled[e] if e in settled else canonical(e, counts.get(e, {})) for e in wanted}
+
+
+def _said(new: Iterable[OxTriple]) -> Counts:
+    """What the contributions in ``new`` say: entity → (canonical property, value) → how many say it."""
     new = list(new)
     by_node = {s: o for s, p, o in new if p == SPECIALIZATION_OF}
+    out: Counts = defaultdict(dict)
     for s, p, o in new:
         entity = by_node.get(s)
         if entity is None or p in _OWN:
             continue
-        slot = counts[entity]
         key = (CANONICAL.get(p, p), o)
-        slot[key] = slot.get(key, 0) + 1
-    return {e: canonical(e, counts.get(e, {})) for e in wanted}
+        out[entity][key] = out[entity].get(key, 0) + 1
+    return out
+
+
+def _absorbed(stored: set[OxTriple], said: Mapping[tuple[Any, Any], int]) -> bool:
+    """Whether adding ``said`` to the contributions behind the ``stored`` description leaves
+    :func:`canonical` deriving exactly ``stored``: every value is already in it, in the same
+    place, and no count can overturn a winner (a name that is not the chosen one is shorter or
+    less properly cased than it, so more uses cannot make it win; a title or relation must be
+    the chosen one)."""
+    by_prop: dict[Any, set[Any]] = defaultdict(set)
+    for _e, p, o in stored:
+        by_prop[p].add(o)
+    name = next(iter(by_prop.get(NAME, ())), None)
+    for (p, o), _n_said in said.items():
+        if p == ENTITY_TYPE:
+            if o not in by_prop.get(TYPE, ()):
+                return False
+        elif p == NAME:
+            if o == name:
+                continue
+            if name is None or not isinstance(o, ox.Literal) or o not in by_prop.get(ALIAS, ()):
+                return False
+            if _name_key((o.value, 0))[:2] <= _name_key((name.value, 0))[:2]:
+                return False  # as full and as well cased as the name: enough uses would make it win
+        elif p in _ONE_OF:
+            if by_prop.get(p) != {o}:
+                return False
+        elif p == ALIAS:
+            if o != name and o not in by_prop.get(ALIAS, ()):
+                return False
+        elif o not in by_prop.get(p, ()):
+            return False
+    return True
 
 
 def _name_key(item: tuple[str, int]) -> tuple[int, int, int, int, str]:
