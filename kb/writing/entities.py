@@ -22,7 +22,10 @@ is derived from all its contributions (:func:`derive`): its types, its
 fullest properly cased name (the most used among equals), every other name as
 an alias, the most used title and relation, and every role, parent and link.
 Removing or replacing a graph re-derives the entities it contributed to, so
-what that graph alone said disappears. Differences between articles are data,
+what that graph alone said disappears. A write that only adds what a description
+already says (where no count could overturn a chosen name, title or relation,
+:func:`_absorbed`) keeps the stored description without counting the entity's
+contributions again: a popular speaker's thousandth article costs what it adds. Differences between articles are data,
 never violations: a contribution may carry several names and titles.
 """
 
