@@ -78,6 +78,12 @@ def test_facets_have_counts_and_filter(client: Any) -> None:
     html = client.get("/claims?q=&kind=partial-quote").get_data(as_text=True)
     facet = re.search(r'data-facet="speaker">(.*?)</section>', html, re.S).group(1)
     assert "Elena Varga</a> <span class=\"count\">1</span>" in facet
+    # Each active filter is a chip linking to the list without it; an IRI shows shortened.
+    chips = client.get(f"/claims?kind=partial-quote&org={COUNCIL}").get_data(as_text=True)
+    assert re.findall(r'<a class="chip" href="([^"]*)" title="remove this filter">([^<]*)</a>', chips) == [
+        ("/claims?kind=partial-quote", f"org: {COUNCIL} ✕"),
+        (f"/claims?org={COUNCIL.replace(':', '%3A').replace('/', '%2F')}", "kind: partial-quote ✕")]
+    assert '<a href="/claims">clear all</a>' in chips
     verdict = client.get("/claims.json?verdict=mixture").get_json()
     assert [c["iri"] for c in verdict["items"]] == [HOMES_CLAIM]
     org = client.get(f"/claims.json?org={COUNCIL}&limit=50").get_json()
