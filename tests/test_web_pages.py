@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -472,3 +473,28 @@ def test_a_new_article_relabels_the_claims_of_older_ones(fresh_web: tuple[Any, A
     by_org = client.get("/claims.json?q=harbor ferries").get_json()["items"]
     assert sorted(c["text"] for c in by_org) == ["The ferry runs at dawn.", "Tickets stay cheap."]
     assert all(c["matched"] == {"orgs": "Harbor Ferries"} for c in by_org)
+
+
+def test_a_write_of_many_graphs_keeps_every_graphs_browse_fingerprint(tmp_path: Path) -> None:
+    """Over 200 changed graphs re-index everything: every graph's fingerprint is written again,
+    not only the written graphs' (else the next process re-indexes the whole store again)."""
+    import sys
+
+    import kb
+    from kb.browse import get_index
+    from kb.record import parse_record
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from generate import Corpus
+
+    corpus = Corpus(seed=3, claims=2000)
+    with kb.KnowledgeBase(tmp_path / "store") as knowledge:
+        for i in range(3):
+            knowledge.ingest_record(parse_record(corpus.document(i, n_claims=2)), name=f"d{i}.json")
+        knowledge.ingest_records([corpus.document(i, n_claims=1) for i in range(3, 210)], batch_size=500,
+                                 name="many.json")
+        index = get_index(knowledge)
+        with index.db() as con:
+            indexed = {g for (g,) in con.execute("SELECT graph FROM graphs")}
+        assert indexed == {str(g) for g in knowledge.content_graphs()} and len(indexed) == 210
+        assert index.sync() is False  # nothing left to re-index

@@ -228,7 +228,8 @@ class BrowseIndex:
         with self._writer() as con:
             stored = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
             empty = not stored
-            if graphs is not None and not force and not empty:
+            partial = graphs is not None and not force and not empty
+            if partial:
                 asked = set(graphs)
                 current = Q.graph_fingerprints(self.kb, sorted(asked))
                 stored = {g: fp for g, fp in stored.items() if g in asked}
@@ -245,6 +246,9 @@ class BrowseIndex:
             if not stale and not gone and not force:
                 return False
             full = force or len(stale) > 200 or empty
+            if full and partial:
+                # A full re-index rewrites every graph's fingerprint: read them all, not only the asked.
+                current = Q.graph_fingerprints(self.kb)
             graphs = None if full else sorted(stale)
             rows, values, fields = self._read(graphs)
             if not full:
