@@ -229,7 +229,7 @@ class BrowseIndex:
             stored = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
             empty = not stored
             partial = graphs is not None and not force and not empty
-            if partial:
+            if graphs is not None and partial:
                 asked = set(graphs)
                 current = Q.graph_fingerprints(self.kb, sorted(asked))
                 stored = {g: fp for g, fp in stored.items() if g in asked}
