@@ -102,14 +102,13 @@ def entity_curations(kb: Any, entity: str | None = None) -> list[EntityCuration]
 def merged_into(kb: Any, entity: str) -> str | None:
     """The entity that ``entity`` now lives on as, when a merge in force took it into another
     (followed through later merges: A into B, then B into C gives C); None when it stands alone.
-    Its old IRI keeps answering, as a permanent redirect, for the links people made to it."""
-    merges = {c.entity: c.other for c in entity_curations(kb) if c.action == "merge" and not c.ended}
-    seen = {entity}
-    current = entity
-    while current in merges and merges[current] not in seen:
-        current = merges[current]
-        seen.add(current)
-    return None if current == entity else current
+    Its old IRI keeps answering, as a permanent redirect, for the links people made to it.
+    Read from the rules every write applies (:func:`kb.writing.curated.rules`, cached until the
+    curations change), so a page request costs no read of every curation."""
+    from ..writing.curated import rules
+
+    final = rules(kb.backend).final(_n(entity)).value
+    return None if final == entity else final
 
 
 # -- finding what the user means ---------------------------------------------------------
