@@ -199,12 +199,13 @@ def _moved_earliest(kb: Any, index: TrackingIndex, cured: Curations, claims: set
     for claim in sorted(claims):
         if claim in firsts or not (walk or _touched(index, cured, claim)):
             continue
-        first = _walk(index, cured, claim, firsts)
+        members = _walk(index, cured, claim, firsts)
+        first = firsts[claim]
         if not first:
             continue
         rows = kb.select("SELECT ?c ?e ?g WHERE { GRAPH ?g { ?c kb:earliestAppearance ?e } }",
                          {"e": URIRef(first), "g": URIRef(iris.RELATIONS_GRAPH)})
-        out |= {c for c, f in firsts.items() if f == first} - {str(r["c"]) for r in rows}
+        out |= members - {str(r["c"]) for r in rows}
     return out
 
 
@@ -218,12 +219,12 @@ def _first(index: TrackingIndex, cured: Curations, claim: str, firsts: dict[str,
     return firsts[claim]
 
 
-def _walk(index: TrackingIndex, cured: Curations, claim: str, firsts: dict[str, str]) -> str:
+def _walk(index: TrackingIndex, cured: Curations, claim: str, firsts: dict[str, str]) -> set[str]:
     """:func:`_first` read over the members of ``claim``'s group, remembered in ``firsts`` for
-    every member: one walk of a group serves all its members."""
+    every member (one walk of a group serves all its members); returns the members."""
     members = group(index, cured, claim)
     firsts.update(dict.fromkeys(members, earliest(index, members) if len(members) > 1 else ""))
-    return firsts[claim]
+    return members
 
 
 def _curated_groups(index: TrackingIndex, cured: Curations) -> frozenset[int]:
