@@ -134,11 +134,13 @@ class SentenceReader:
                 e = self.registry.add(self.text[start:end], PERSON)
                 if e is None:
                     continue
+                weight = 1 if ent.root.dep_ in ("nsubj", "nsubjpass") else 0
+                self.registry.mention(e, start, weight)
+                if e.type != PERSON:
+                    continue  # the name reads as an outlet or organization ("Tulsa Police Department")
                 title = title_before(p, ent[0])
                 if title and not e.honorific:
                     e.honorific = title
-                weight = 1 if ent.root.dep_ in ("nsubj", "nsubjpass") else 0
-                self.registry.mention(e, start, weight)
                 self._roles(p, ent.root, e)
             elif ent.label_ == "ORG" and not inside:
                 self.registry.add(self.text[start:end], ORG)
