@@ -194,12 +194,15 @@ def stored_descriptions(backend: Backend, entities: Iterable[ox.NamedNode]) -> d
 
 
 def changed_descriptions(
-    backend: Backend, canonical: Mapping[ox.NamedNode, list[OxTriple]]
+    backend: Backend, canonical: Mapping[ox.NamedNode, list[OxTriple]],
+    stored: Mapping[ox.NamedNode, set[OxTriple]] | None = None,
 ) -> dict[ox.NamedNode, list[OxTriple]]:
-    """The entities whose derived description differs from the stored one. Most writes name
-    people kb already describes the same way: leaving those untouched keeps the write a plain
-    addition (the store's fast path) instead of a rewrite of every popular speaker."""
-    stored = stored_descriptions(backend, canonical)
+    """The entities whose derived description differs from the stored one (``stored``: as
+    :func:`stored_descriptions` read it, when the caller has). Most writes name people kb
+    already describes the same way: leaving those untouched keeps the write a plain addition
+    (the store's fast path) instead of a rewrite of every popular speaker."""
+    if stored is None:
+        stored = stored_descriptions(backend, canonical)
     return {e: triples for e, triples in canonical.items() if set(triples) != stored.get(e, set())}
 
 
@@ -234,10 +237,12 @@ def derive(
     new: Iterable[OxTriple],
     *,
     exclude: set[ox.NamedNode],
+    stored: Mapping[ox.NamedNode, set[OxTriple]] | None = None,
 ) -> dict[ox.NamedNode, list[OxTriple]]:
     """The canonical description of each entity: from its stored contributions
     (outside ``exclude``) and the contributions in ``new``. An entity left with
-    no contribution maps to an empty list (it is no longer described)."""
+    no contribution maps to an empty list (it is no longer described). ``stored``: the
+    entities' stored descriptions (:func:`stored_descriptions`), when the caller has read them."""
     wanted = sorted(set(entities), key=str)
     new = list(new)
     said = _said(new)
@@ -247,7 +252,8 @@ def derive(
         # it: those entities keep their stored description, and their contributions are not
         # counted again (one GROUP BY over every contribution of a popular speaker, on every
         # write naming them, grew with the store). Removals and replacements always count.
-        stored = stored_descriptions(backend, [e for e in wanted if e in said])
+        if stored is None:
+            stored = stored_descriptions(backend, [e for e in wanted if e in said])
         settled = {e: sorted(stored[e], key=str) for e in wanted
                    if stored.get(e) and _absorbed(stored[e], said.get(e, {}))}
     counts = _stored_counts(backend, [e for e in wanted if e not in settled], exclude)

@@ -167,9 +167,10 @@ def _prepare(
     replacing = plan.replacing = {item.graph for item in todo if item.exists}
     new = [t for item in todo for t in item.new]
     touched = plan.touched = E.entities_of(new) | (E.contributed_to(backend, replacing) if replacing else set())
-    canonical = E.derive(backend, touched, new, exclude=replacing)
+    stored = E.stored_descriptions(backend, touched)  # read once: derivation and the rewrite test
+    canonical = E.derive(backend, touched, new, exclude=replacing, stored=stored)
     # Every touched description is validated; only those that change are rewritten.
-    plan.rewritten = set(E.changed_descriptions(backend, canonical))
+    plan.rewritten = set(E.changed_descriptions(backend, canonical, stored))
     derived = plan.derived = [t for triples in canonical.values() for t in triples]
 
     # Nodes that disappear or change type: whatever links to them is checked again.
