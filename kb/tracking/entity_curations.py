@@ -107,7 +107,11 @@ def merged_into(kb: Any, entity: str) -> str | None:
     curations change), so a page request costs no read of every curation."""
     from ..writing.curated import rules
 
-    final = rules(kb.backend).final(_n(entity)).value
+    try:
+        node = _n(entity)
+    except ValueError:
+        return None  # no IRI a store could hold ("/id/graph/x\"y"): never merged
+    final = rules(kb.backend).final(node).value
     return None if final == entity else final
 
 
