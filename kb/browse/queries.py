@@ -189,7 +189,6 @@ class Labels:
 
     def organizations(self, speaker: str) -> dict[str, str]:
         """The speaker itself if an organization, else the organizations of its roles: {IRI: name}."""
-        self.name(speaker)
         if self.speaker_type(speaker) == "Organization":
             return {speaker: self.name(speaker)}
         return {org: self.name(org) for org in sorted(self.roles.get(speaker, ()))}

@@ -23,6 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..browse.index import INDEX_FILE, index_path
+from ..browse.queries import review_graphs
 from ..browse.store import get_index
 from . import dense
 from .bm25 import BM25
@@ -33,8 +34,6 @@ __all__ = ["ReviewDoc", "Match", "MatchIndex", "get_match_index", "review_finger
 MATCH_FILE = "match-index.npz"
 #: Bump when what goes into the file changes: an old file is then rebuilt, not misread.
 FORMAT = "1"
-
-_REVIEW_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?review a schema:ClaimReview } }"
 
 
 
@@ -76,7 +75,7 @@ def match_path(location: str) -> str:
 
 def review_fingerprint(kb: Any) -> str:
     """A digest of the graphs holding reviews and their ingest fingerprints (from the browse index)."""
-    graphs = sorted(str(r["g"]) for r in kb.select(_REVIEW_GRAPHS))
+    graphs = sorted(review_graphs(kb))
     if not graphs:
         return "-"
     known = dict(get_index(kb).db().execute("SELECT graph, fingerprint FROM graphs").fetchall())
