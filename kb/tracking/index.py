@@ -290,15 +290,14 @@ class TrackingIndex:
                 self._regroup(group)
         return gone, links
 
-    def add(self, claims: Sequence[TrackedClaim], *, link: bool = True) -> list[Link]:
-        """Index the claims of one graph and link them to the claims indexed before: new to old
-        (``link=False`` only indexes them: for loading claims known to be linked already)."""
+    def add(self, claims: Sequence[TrackedClaim]) -> list[Link]:
+        """Index the claims of one graph and link them to the claims indexed before: new to old."""
         from .proposing import propose  # here: proposing reads this module's types and lookups
 
         found: list[Link] = []
         with self.con:
             for claim in claims:
-                if link and claim.kind in TRACKED_KINDS:
+                if claim.kind in TRACKED_KINDS:
                     found.extend(propose(self, claim, best=BEST))  # BEST read now: tests change it
             for claim in claims:
                 # A claim indexed already (one IRI in two graphs) keeps its group and links.
