@@ -23,7 +23,6 @@ from kb.extract.lexicon import (COMMON_NOUNS, MEDIA_NAME_WORDS, NAME_JOINERS, NA
                                 REPORTING_FORMS, TITLES, lemma_of)
 
 PERSON, ORG, MEDIA_ORG, PLACE, ANON = "Person", "Organization", "NewsMediaOrganization", "Place", "Anonymous"
-NAMED = (PERSON, ORG, MEDIA_ORG)
 
 _POSSESSIVE = re.compile(r"(?:['’‘]s|s['’‘])$")
 _NUMBER = re.compile(r"(?:[$€£]?\d[\d.,:/%]*(?:s|st|nd|rd|th|-\w+)*|%)$", re.IGNORECASE)
