@@ -231,9 +231,12 @@ MAX_JSON_DEPTH = 100
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 # What XML 1.0 (so RDF/XML, and every export) cannot carry: C0 controls but tab, LF and CR,
 # raw or as the escapes of SPARQL, Turtle, N-Triples and JSON (\u0000, \b, \f...).
+#: Raw control characters RDF/XML cannot carry (tab, LF and CR it can).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: ... and their escapes in N-Triples, Turtle and JSON text.
 _UNSTORABLE = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-    r"|(?<!\\)(?:\\\\)*\\(?:[bf]|u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|U0000(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]))"
+    _CONTROL.pattern
+    + r"|(?<!\\)(?:\\\\)*\\(?:[bf]|u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|U0000(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]))"
 )
 
 
@@ -258,9 +261,6 @@ def load_json(text: str, name: str, what: str = "JSON") -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise ParseError(f"{name}: malformed {what}: {err.msg} at line {err.lineno} column {err.colno}") from None
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def storable_text(text: str) -> str:
