@@ -19,8 +19,7 @@ reviewed claim's IRI), ``claim_stored`` and ``claim_text`` (its own wording)), a
 from __future__ import annotations
 
 import re
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Callable
 
@@ -29,7 +28,7 @@ from rdflib import URIRef
 from ..errors import InputError
 from .facets import Facet, FacetValue
 from .queries import VERDICTS
-from .store import cached, get_index, keep_reviews_warm
+from .store import cached, keep_reviews_warm
 
 __all__ = ["ReviewFilter", "ReviewRow", "ReviewPage", "list_reviews", "all_reviews", "REVIEW_FACETS",
            "REVIEW_FILTER_KEYS"]
@@ -231,28 +230,18 @@ def _facet(key: str, title: str, matched: list[ReviewRow], names: dict[str, str]
     return Facet(key, title, shown, len(shown) < len(values))
 
 
-_pages: "OrderedDict[tuple[Any, ...], tuple[list[ReviewRow], list[Facet]]]" = OrderedDict()
-_pages_lock = threading.Lock()
-
-
 def _matched(kb: Any, f: ReviewFilter, size: int | None) -> tuple[list[ReviewRow], list[Facet]]:
     """The reviews ``f`` keeps and their facets, cached per store version and filter."""
-    index = get_index(kb)
-    key = (index.path, index.version, f, size)
-    with _pages_lock:
-        if key in _pages:
-            _pages.move_to_end(key)
-            return _pages[key]
-    held = _reviews(kb)
-    if f.active():
-        matched = [r for r, folded in zip(held.rows, held.folded) if f.keeps(r, folded)]
-    else:
-        matched = held.rows
-    found = (matched, [_facet(k, title, matched, held.names, size) for k, title in REVIEW_FACETS])
-    with _pages_lock:
-        _pages[key] = found
-        while len(_pages) > 64:
-            _pages.popitem(last=False)
+
+    def compute() -> tuple[list[ReviewRow], list[Facet]]:
+        held = _reviews(kb)
+        if f.active():
+            matched = [r for r, folded in zip(held.rows, held.folded) if f.keeps(r, folded)]
+        else:
+            matched = held.rows
+        return matched, [_facet(k, title, matched, held.names, size) for k, title in REVIEW_FACETS]
+
+    found: tuple[list[ReviewRow], list[Facet]] = cached(kb, "reviews-matched", (f, size), compute)
     return found
 
 
