@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb.extract.claims import Cue, Speaker
 from kb.extract.entities import ANON, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
-from kb.extract.lexicon import ANONYMOUS_HEADS, CUE_LEMMAS, lemma_of
+from kb.extract.lexicon import ANONYMOUS_HEADS, CUE_LEMMAS, ROLE_NOUNS, lemma_of
 from kb.extract.quotes import Quote
 from kb.extract.syntax import (PROPER, PRONOUNS, Parsed, antecedent, is_verb, name_tokens, opening_cue, producer,
                                subject_of, subtree_tokens, title_before)
@@ -23,12 +23,6 @@ if TYPE_CHECKING:
 
 LABEL_TYPE = {"PERSON": PERSON, "ORG": ORG, "GPE": ORG, "NORP": ORG, "FAC": ORG, "LOC": ORG}
 ROLE_SUFFIX = re.compile(r"(?:er|or|ist|ant|ent|ian|man|woman|person|ee|ive)s?$")
-ROLE_NOUNS = frozenset("""
-chief head leader president minister secretary director spokesman spokeswoman spokesperson
-chairman chairwoman founder ceo officer member senator governor mayor candidate nominee
-predecessor successor adviser advisor aide analyst professor editor reporter host pollster
-strategist manager ambassador general official lawyer attorney judge commander chair
-""".split())
 DASHES = "―—–-"
 # Links that do not put a clause inside what an outer verb reports: "after she
 # attacked …" (advcl) and a sentence's parts side by side.

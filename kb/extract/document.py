@@ -21,7 +21,7 @@ from kb.extract.planning import EVENT_VERBS, Plan, plan
 from kb.extract.quotes import DOUBLE_MARKS, Quote
 from kb.extract.segment import Sentence
 from kb.extract.settle import by_paragraph, settle
-from kb.extract.syntax import Parsed
+from kb.extract.syntax import COPULAS, Parsed
 from kb.extract.transcript import DASH_TURN, Turn
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Builder", "Plan", "plan", "is_junk"]
 
 # Verbs that only link: a quote under them is a label ("the issue is “law and order”").
-COPULA = frozenset("be is are was were been being am 's ’s become became seem seems".split())
+COPULA = COPULAS | frozenset("become became seem seems".split())
 # A name as written at a mention: capitalised words ("Anna Berg", "Brig.-Gen. Qaani").
 MENTION = re.compile(r"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*")
 JUNK = re.compile(r"^(?:[\W\d_]+|\S*(?:https?:|www\.|\.com|pic\.twitter|@)\S*)$")

@@ -181,11 +181,14 @@ thousands millions percent percentage per cent points point
 """.split())
 # Nouns for a person's role or occupation: a description headed by one names a person
 # ("the president", "Connecticut's tax commissioner"), never an organisation.
-PERSON_ROLES = frozenset("""
+#: Nouns naming what a person is in an organization ("the chief of …", "a spokesman for …").
+ROLE_NOUNS = frozenset("""
 chief head leader president minister secretary director spokesman spokeswoman spokesperson
 chairman chairwoman founder ceo officer member senator governor mayor candidate nominee
 predecessor successor adviser advisor aide analyst professor editor reporter host pollster
 strategist manager ambassador general official lawyer attorney judge commander chair
+""".split())
+PERSON_ROLES = ROLE_NOUNS | frozenset("""
 congressman congresswoman businessman businesswoman doctor physician moderator narrator
 commissioner justice representative lawmaker mother father wife husband son daughter
 brother sister friend partner executive economist scholar historian author anchor
