@@ -227,3 +227,37 @@ def test_full_validation_passes_shared_entities_and_finds_what_bypassed_the_shap
     assert run.code == 1
     assert run.err.startswith("kb: invalid: 1 SHACL violation; first: <https://w3id.org/claimkb/id/person/esmail-qaani> schema:name:")
     assert len(run.err.splitlines()) == 1
+
+
+def test_a_write_is_read_by_a_new_reader_at_once_and_the_log_it_replays_stays_bounded(tmp_path):
+    """Writes flush only once RocksDB's active log passes WAL_FLUSH_BYTES (kb/store/embedded.py):
+    a reader opened right after a write (another process, as the query workers and `kb` commands
+    are) still sees it, replaying the log; and the log never grows much past the bound."""
+    import os
+    import subprocess
+    import sys
+
+    from kb.store.embedded import WAL_FLUSH_BYTES
+
+    def active_log() -> int:
+        logs = sorted(e.name for e in os.scandir(tmp_path / "s") if e.name.endswith(".log"))
+        return os.path.getsize(tmp_path / "s" / logs[-1])
+
+    with KnowledgeBase(tmp_path / "s") as kb:
+        kb.ingest_record(seed_record(), name="seed.json")
+        assert active_log() < WAL_FLUSH_BYTES  # one article: not flushed, in the log only
+        count = len(kb.backend.store)
+        probe = ("import pyoxigraph as ox, sys; print(len(ox.Store.read_only(sys.argv[1])))")
+        seen = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "s")], capture_output=True, text=True,
+                              check=True).stdout.strip()
+        assert int(seen) == count
+        sizes = []
+        for n in range(40):  # each a new graph of the seed's size: some 2 MB of log in all
+            record = copy.deepcopy(seed_record())
+            record["document"]["url"] = f"https://example.org/copy/{n}"
+            record["document"]["text"] = record["document"]["text"] + " " * (n + 1)
+            kb.ingest_record(record, name=f"copy{n}.json")
+            sizes.append(active_log())
+        flushes = sum(b < a for a, b in zip(sizes, sizes[1:]))
+        assert max(sizes) < 2 * WAL_FLUSH_BYTES, "the log grew past its bound"
+        assert 0 < flushes < 0.75 * (len(sizes) - 1), f"{flushes} flushes in {len(sizes)} writes"
