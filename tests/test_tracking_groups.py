@@ -240,7 +240,8 @@ def test_random_adds_and_removals_keep_the_groups_a_rebuild_finds(index: Trackin
 
 
 def test_an_index_from_before_groups_is_built_again(tmp_path: Path) -> None:
-    """An index file of version 3 (no ``grp`` column) is dropped on opening: kb rebuilds it."""
+    """An index file of version 3 (no ``grp`` column) is dropped on opening for writing (kb rebuilds it);
+    a read-only process leaves it, and a missing index, as they are."""
     path = str(tmp_path / "old.sqlite3")
     import sqlite3
 
@@ -252,11 +253,23 @@ def test_an_index_from_before_groups_is_built_again(tmp_path: Path) -> None:
     con.execute("INSERT INTO meta VALUES ('built', '3')")
     con.commit()
     con.close()
+    before = Path(path).read_bytes()
+    reader = TrackingIndex(path, read_only=True)  # a reader may not fix it: it reads an empty index, file untouched
+    assert reader.meta("built") is None and reader.count() == 0 and reader.links_of(iri("a1")) == []
+    reader.close()
+    assert Path(path).read_bytes() == before
     index = TrackingIndex(path)
     assert index.meta("built") is None and index.count() == 0
     index.add([claim("a1", A, 1)])
     index.add([claim("a2", A, 2)])
     assert groups(index) == {frozenset({iri("a1"), iri("a2")}): (iri("a1"), 2)}
+    index.set_meta("built", "4")
+    reader = TrackingIndex(path, read_only=True)  # built and current: read as it is, beside the writer
+    assert groups(reader) == {frozenset({iri("a1"), iri("a2")}): (iri("a1"), 2)}
+    with pytest.raises(Exception, match="readonly"):
+        reader.con.execute("DELETE FROM claims")
+    assert TrackingIndex(str(tmp_path / "absent.sqlite3"), read_only=True).count() == 0
+    assert not (tmp_path / "absent.sqlite3").exists()
 
 
 # -- through a knowledge base: the stored kb:earliestAppearance follows the groups -------------------

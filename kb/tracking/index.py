@@ -29,6 +29,7 @@ import sqlite3
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Collection, Iterable, Iterator, Mapping, Sequence
 
 from .text import shingles
@@ -156,20 +157,44 @@ def index_path(location: str) -> str:
 
 
 class TrackingIndex:
-    def __init__(self, path: str) -> None:
+    """The index at ``path``. ``read_only``: this process never changes the file (a reader
+    beside a writer, or a store opened read-only): it reads the file as it is when its layout
+    is current, and otherwise an empty index in memory, until a writer builds the file again."""
+
+    def __init__(self, path: str, *, read_only: bool = False) -> None:
         self.path = path
-        self.con = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        self.con.execute("PRAGMA journal_mode=WAL")
+        self.read_only = read_only
+        self.con = self._open(path, read_only)
         self.con.execute("PRAGMA synchronous=NORMAL")
-        columns = {r[1] for r in self.con.execute("PRAGMA table_info(claims)")}
-        if columns and "grp" not in columns:  # an index from before groups were kept: derived data, built again
-            for table in ("claims", "shingles", "df", "links", "groups", "meta"):
-                self.con.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed table names
+        if not self.read_only:
+            self.con.execute("PRAGMA journal_mode=WAL")
+            if not _current(self.con):  # an index from before groups were kept: derived data, built again
+                for table in ("claims", "shingles", "df", "links", "groups", "meta"):
+                    self.con.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed table names
         self.con.executescript(_SCHEMA)
         #: While :meth:`moves` is open: the claims whose :attr:`Group.earliest` changed.
         self._moved: set[str] | None = None
         #: Bumped on every change of any group: lets callers cache what they derive from groups.
         self.generation = 0
+
+    @staticmethod
+    def _open(path: str, read_only: bool) -> sqlite3.Connection:
+        def connect(target: str, **options: Any) -> sqlite3.Connection:
+            return sqlite3.connect(target, timeout=30, check_same_thread=False, isolation_level=None, **options)
+
+        if not read_only:
+            return connect(path)
+        if os.path.exists(path):
+            con = connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                if _current(con) and con.execute("SELECT 1 FROM meta WHERE key = 'built'").fetchone():
+                    return con
+            except sqlite3.DatabaseError:  # not an index kb can read: as if absent
+                pass
+            con.close()
+        # Absent, unbuilt or of an older layout: nothing here to read, and nothing this
+        # process may fix. An empty index in memory answers "no links" until a writer builds it.
+        return connect(":memory:")
 
     def close(self) -> None:
         self.con.close()
@@ -445,6 +470,12 @@ class TrackingIndex:
             old = _claim(row)
             if old.doc != claim.doc and old.iri != claim.iri:  # one article quoting the same words twice is one appearance
                 yield old
+
+
+def _current(con: sqlite3.Connection) -> bool:
+    """Whether the index at ``con`` has today's layout (or none yet)."""
+    columns = {r[1] for r in con.execute("PRAGMA table_info(claims)")}
+    return not columns or "grp" in columns
 
 
 def _claim(row: Sequence[str]) -> TrackedClaim:

@@ -59,7 +59,7 @@ def tracking_index(kb: Any) -> TrackingIndex:
     with _lock:
         index = _indexes.get(kb)
         if index is None:
-            index = _indexes[kb] = TrackingIndex(index_path(kb.location))
+            index = _indexes[kb] = TrackingIndex(index_path(kb.location), read_only=kb.read_only)
         if index.meta("built") != INDEX_VERSION and not kb.read_only:
             rebuild(kb, index)
         return index
