@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from rdflib import URIRef
 
 from conftest import _app
 
@@ -258,3 +259,76 @@ def test_role_timeline_geometry() -> None:
     assert [label for _x, label in t.ticks] == ["2015", "2017", "2019", "2021", "2023"]
     assert t.axis == "2015 to 2024, open roles to 2024-12-31" and t.height == 2 * 26 + 22
     assert role_timeline([roles[2]], dt.date(2024, 1, 1)).bars == []
+
+
+# -- a fact-checker stored with two names --------------------------------------------------------
+TIDES = """
+@prefix schema: <http://schema.org/> .
+@prefix kb: <https://w3id.org/claimkb/ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/claimkb/id/claim/tides-{n}> a schema:Claim ; schema:text "The tides rose {n} metres." .
+<https://w3id.org/claimkb/id/review/tides-{n}> a schema:ClaimReview ;
+    schema:itemReviewed <https://w3id.org/claimkb/id/claim/tides-{n}> ;
+    schema:author <https://checks.example.org/tide> ; schema:datePublished "2024-0{n}-01"^^xsd:date ;
+    schema:reviewRating <https://w3id.org/claimkb/id/review/tides-{n}-rating> ; kb:verdict kb:VerdictFalse .
+<https://w3id.org/claimkb/id/review/tides-{n}-rating> a schema:Rating ; schema:alternateName "False" .
+<https://checks.example.org/tide> a schema:Organization ; schema:name "Tide Check" .
+"""
+TIDE = "https://checks.example.org/tide"
+
+
+def test_a_checker_with_two_names_has_the_same_name_on_the_reviews_and_claims_pages(
+        fresh_web: tuple[Any, Any]) -> None:
+    """A fact-checker with two schema:name values (kb's own writes keep one canonical name, but a
+    store loaded by other means may hold two): the reviews page and the claims list's fact-checker
+    facet show the same one, the greatest ("TideCheck.org" > "Tide Check")."""
+    from rdflib import Literal
+
+    from kb.browse import refresh_index
+    from kb.vocab import SDO
+
+    app, knowledge = fresh_web
+    written = [knowledge.ingest_rdf(TIDES.replace("{n}", str(n)), "turtle", name=f"tides-{n}.ttl") for n in (1, 2)]
+    graph = next(iter(written[1].graphs))
+    knowledge.backend.write(add=[(URIRef(TIDE), SDO.name, Literal("TideCheck.org"), graph)])
+    refresh_index(knowledge, force=True)
+    names = knowledge.select("SELECT DISTINCT ?o ?n WHERE { ?o schema:name ?n }", {"o": URIRef(TIDE)})
+    assert sorted(r["n"] for r in names) == ["Tide Check", "TideCheck.org"]  # the store does hold both
+    client = app.test_client()
+    reviews = client.get("/reviews.json").get_json()
+    assert [(r["checker_name"], r["date"]) for r in reviews["items"] if r["checker"] == TIDE] == [
+        ("TideCheck.org", "2024-02-01"), ("TideCheck.org", "2024-01-01")]
+    assert {v["value"]: v["label"] for v in reviews["facets"]["checker"]["values"]}[TIDE] == "TideCheck.org"
+    claims = client.get("/claims.json", query_string={"checker": TIDE}).get_json()
+    assert sorted(c["iri"] for c in claims["items"]) == [
+        "https://w3id.org/claimkb/id/claim/tides-1", "https://w3id.org/claimkb/id/claim/tides-2"]
+    html = client.get("/claims").get_data(as_text=True)
+    part = re.search(r'data-facet="checker">(.*?)</section>', html, re.S).group(1)
+    assert re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="count">(\d+)</span>', part) == [
+        ("/claims?checker=https%3A%2F%2Fchecks.example.org%2Ftide", "TideCheck.org", "2"),
+        ("/claims?checker=https%3A%2F%2Fw3id.org%2Fclaimkb%2Fid%2Forg%2Fcoastal-factcheck", "Coastal FactCheck", "1")]
+
+
+def test_the_reviews_of_given_claims_are_read_in_batches_with_the_same_answer(
+        fresh_web: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental re-index reads the verdicts and fact-checkers of its new claims a batch of
+    claims per query (a VALUES block), not a query per claim, and gets what the whole store says."""
+    from kb.browse import queries as Q
+
+    _app_, knowledge = fresh_web
+    for n in (1, 2):
+        knowledge.ingest_rdf(TIDES.replace("{n}", str(n)), "turtle", name=f"tides-{n}.ttl")
+    every = {str(r["claim"]) for r in knowledge.select("SELECT DISTINCT ?claim WHERE { ?r schema:itemReviewed ?claim }")}
+    claims = sorted(every) + ["https://w3id.org/claimkb/id/claim/not-reviewed"]
+    assert len(every) == 3
+    asked: list[str] = []
+    select = knowledge.select
+    monkeypatch.setattr(knowledge, "select", lambda q, b=None: asked.append(q) or select(q, b))
+    monkeypatch.setattr(Q, "_CLAIMS_PER_QUERY", 2)
+    verdicts, checkers = Q.claim_verdicts(knowledge, claims), Q.claim_checkers_of(knowledge, claims + claims[:1])
+    assert len(asked) == 4 and all("VALUES ?claim" in q for q in asked)  # 4 claims, 2 a query, twice
+    monkeypatch.undo()
+    assert verdicts == Q.claim_verdicts(knowledge) and len(verdicts) == 3
+    assert checkers == Q.claim_checkers_of(knowledge, None)
+    assert checkers["https://w3id.org/claimkb/id/claim/tides-2"] == {TIDE: "Tide Check"}
+    assert Q.claim_verdicts(knowledge, []) == {} and Q.claim_checkers_of(knowledge, []) == {}

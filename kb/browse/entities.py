@@ -12,7 +12,7 @@ from ..vocab import KB, RDF, SDO
 from .nodes import text
 from .store import cached, get_index
 
-__all__ = ["Role", "Entity", "entity_detail", "timeline"]
+__all__ = ["Role", "Entity", "entity_detail", "entity_summary", "timeline"]
 
 # One DISTINCT query per node: the union default graph repeats a node's triples once
 # per document graph that holds them, so joining several of its properties in one
@@ -92,20 +92,35 @@ def _role(kb: Any, role: str) -> Role | None:
                 first("description"))
 
 
-def entity_detail(kb: Any, iri: str) -> Entity:
+def _own(kb: Any, iri: str) -> tuple[Entity, dict[str, list[Any]]]:
+    """The entity as its own triples state it (one query), and those triples by property."""
     p = _props(kb, iri)
     names = sorted(str(n) for n in p.get(_SDO + "name", []))
     if not names:
         raise NotFoundError(f"no person or organization {iri}")
     types = sorted({_TYPES[t] for t in p.get(str(RDF.type), []) if t in _TYPES})
     aliases = sorted({str(a) for a in p.get(_SDO + "alternateName", [])} | set(names[1:]))
-    parent = _s((p.get(_SDO + "parentOrganization") or [""])[0])
     e = Entity(
         iri=iri, name=names[0], types=types, aliases=aliases,
         honorific=_s((p.get(_SDO + "honorificPrefix") or [""])[0]),
         relation=_s((p.get(str(KB.relation)) or [""])[0]),
-        parent=parent, parent_name=_name(kb, parent) if parent else "",
+        parent=_s((p.get(_SDO + "parentOrganization") or [""])[0]), parent_name="",
+        same_as=sorted({str(q) for q in p.get(_SDO + "sameAs", [])}),
     )
+    return e, p
+
+
+def entity_summary(kb: Any, iri: str) -> Entity:
+    """What :func:`entity_detail` reads from the entity's own triples alone (name, aliases, title,
+    types, relation, parent IRI, sameAs), in one query: for callers that need no more (the
+    reconciliation data extension), since the rest costs a query per role, member and part.
+    Left empty: the parent's name, roles, members, parts, curations and claim count."""
+    return _own(kb, iri)[0]
+
+
+def entity_detail(kb: Any, iri: str) -> Entity:
+    e, p = _own(kb, iri)
+    e.parent_name = _name(kb, e.parent) if e.parent else ""
     roles = {r for r in (_role(kb, str(x)) for x in p.get(_SDO + "memberOf", [])) if r is not None}
     e.roles = sorted(roles, key=lambda r: (r.start or "9999", r.name))
     if e.is_organization:
@@ -120,7 +135,6 @@ def entity_detail(kb: Any, iri: str) -> Entity:
             relation = kb.select("SELECT ?s ?r WHERE { ?s kb:relation ?r } LIMIT 1", {"s": URIRef(r["child"])})
             children.add((r["child"], _name(kb, r["child"]), relation[0]["r"] if relation else ""))
         e.children = [dict(zip(("iri", "name", "relation"), c)) for c in sorted(children, key=lambda c: c[1])]
-    e.same_as = sorted({str(q) for q in p.get(_SDO + "sameAs", [])})
     e.curations = [c.as_dict() for c in reversed(kb.entity_curations(iri))]
     con = get_index(kb).db()
     e.claim_count = con.execute("SELECT COUNT(*) FROM claims WHERE speaker = ?", (iri,)).fetchone()[0]

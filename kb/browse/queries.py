@@ -6,13 +6,15 @@ import datetime as dt
 import hashlib
 from typing import Any, Iterable, Sequence
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from ..iris import ENTITIES_GRAPH, KEPT_GRAPHS, PROVENANCE_GRAPH
 from ..vocab import KB, SDO
 
 __all__ = ["CLAIM_COLUMNS", "KINDS", "VERDICTS", "graph_fingerprints", "claim_rows", "claim_orgs", "claim_verdicts",
-           "claim_checkers", "claim_checkers_of", "claim_keywords", "claim_search_fields", "review_graphs", "Labels"]
+           "claim_checkers", "claim_checkers_of", "claim_keywords", "claim_search_fields", "review_graphs", "Labels",
+           "display_name"]
 
 CLAIM_COLUMNS = (
     "iri", "graph", "text", "kind", "date", "doc", "doc_title", "speaker", "speaker_name", "speaker_type",
@@ -87,8 +89,10 @@ SELECT ?g ?claim ?keywords WHERE { GRAPH ?g { ?claim a schema:Claim ; schema:key
 """
 
 # Reviews may live in any graph (a fact-check uploaded after the article): read across the store.
+# ``{claims}``: nothing (every review), or a VALUES block of the claims asked (see :func:`_of_claims`).
 _CHECKERS = """
 SELECT ?claim ?checker ?name WHERE {
+  {claims}
   ?review a schema:ClaimReview ; schema:itemReviewed ?claim ; schema:author ?checker .
   OPTIONAL { ?checker schema:name ?name }
 }
@@ -99,10 +103,22 @@ _HAS_REVIEW = "ASK { GRAPH ?g { ?review a schema:ClaimReview } }"
 
 _VERDICTS = """
 SELECT ?claim ?verdict ?date WHERE {
+  {claims}
   ?review a schema:ClaimReview ; schema:itemReviewed ?claim ; kb:verdict ?verdict .
   OPTIONAL { ?review schema:datePublished ?date }
 }
 """
+
+
+#: Claims per query when reading the reviews of given claims (the VALUES block of :func:`_of_claims`).
+_CLAIMS_PER_QUERY = 500
+
+
+def display_name(names: Iterable[str]) -> str:
+    """The one name shown for a node stored with several (an agent named differently by two
+    inputs): the greatest, so that every page that names it (claims list facets, the reviews
+    page) picks the same one, and SQL ``MAX()`` over the index's name columns agrees."""
+    return max(names, default="")
 
 
 def _iso(value: Any) -> str:
@@ -175,7 +191,7 @@ class Labels:
             self._read({"eg": ENTITIES_GRAPH, "e": URIRef(iri)})
         if iri not in self.names:
             rows = self.kb.select(_NODE, {"e": URIRef(iri)})
-            self.names[iri] = max((r["name"] for r in rows), default="")
+            self.names[iri] = display_name(r["name"] for r in rows)
             self.types.setdefault(iri, set()).update(r["type"] for r in rows if r.get("type"))
         return self.names[iri]
 
@@ -233,10 +249,21 @@ def claim_orgs(kb: Any, graphs: Sequence[str] | None) -> dict[str, dict[str, str
 
 
 def _of_claims(kb: Any, query: str, claims: Iterable[str] | None) -> list[dict[str, Any]]:
-    """``query``'s rows over the whole store, or for each of ``claims`` (bound as ``?claim``)."""
+    """``query``'s rows over the whole store, or for ``claims`` only: one query per
+    :data:`_CLAIMS_PER_QUERY` claims, their IRIs in a ``VALUES ?claim`` block at ``{claims}``.
+
+    Why a VALUES block and not a binding per claim: a write of one article re-indexes its few
+    claims, but a re-index of many graphs would send one query per claim. The IRIs are
+    serialized by pyoxigraph (which rejects anything but an IRI), never pasted from text, as
+    kb.writing does for its VALUES blocks."""
     if claims is None:
-        return kb.select(query)
-    return [r for c in claims for r in kb.select(query, {"claim": URIRef(c)})]
+        return kb.select(query.replace("{claims}", ""))
+    wanted = sorted(set(claims))
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(wanted), _CLAIMS_PER_QUERY):
+        values = " ".join(str(ox.NamedNode(c)) for c in wanted[start:start + _CLAIMS_PER_QUERY])
+        rows += kb.select(query.replace("{claims}", f"VALUES ?claim {{ {values} }}"))
+    return rows
 
 
 def review_graphs(kb: Any, graphs: Sequence[str] | None = None) -> set[str]:
@@ -248,13 +275,14 @@ def review_graphs(kb: Any, graphs: Sequence[str] | None = None) -> set[str]:
 
 
 def claim_verdicts(kb: Any, claims: Iterable[str] | None = None) -> dict[str, str]:
-    """claim → the normalized verdict of its latest review (of ``claims`` only, if given)."""
+    """claim → the normalized verdict of its latest review (of ``claims`` only, if given); of
+    reviews of the same date, the greatest verdict, so that the answer does not hang on the
+    order the store returns rows in (which differs between the whole store and a batch)."""
     best: dict[str, tuple[str, str]] = {}
     for r in _of_claims(kb, _VERDICTS, claims):
-        date = _iso(r.get("date"))
-        verdict = VERDICTS.get(r["verdict"], "other")
-        if r["claim"] not in best or date >= best[r["claim"]][0]:
-            best[r["claim"]] = (date, verdict)
+        found = (_iso(r.get("date")), VERDICTS.get(r["verdict"], "other"))
+        if r["claim"] not in best or found > best[r["claim"]]:
+            best[r["claim"]] = found
     return {c: v for c, (_d, v) in best.items()}
 
 
@@ -265,13 +293,11 @@ def claim_checkers(kb: Any, graphs: Sequence[str] | None = None) -> dict[str, di
 
 def claim_checkers_of(kb: Any, claims: Iterable[str] | None) -> dict[str, dict[str, str]]:
     """claim → {fact-checker IRI: name}, for ``claims`` (None: every reviewed claim)."""
-    out: dict[str, dict[str, str]] = {}
+    names: dict[str, dict[str, list[str]]] = {}
     for r in _of_claims(kb, _CHECKERS, claims):
-        names = out.setdefault(r["claim"], {})
-        name = r.get("name") or ""
-        if name >= names.get(r["checker"], ""):  # the greatest name, as elsewhere in the index
-            names[r["checker"]] = name
-    return out
+        names.setdefault(r["claim"], {}).setdefault(r["checker"], []).append(r.get("name") or "")
+    return {claim: {checker: display_name(found) for checker, found in checkers.items()}
+            for claim, checkers in names.items()}
 
 
 def claim_keywords(kb: Any, graphs: Sequence[str] | None) -> dict[str, dict[str, str]]:

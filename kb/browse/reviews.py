@@ -27,7 +27,7 @@ from rdflib import URIRef
 
 from ..errors import InputError
 from .facets import Facet, FacetValue
-from .queries import VERDICTS
+from .queries import VERDICTS, display_name
 from .store import cached, keep_reviews_warm
 
 __all__ = ["ReviewFilter", "ReviewRow", "ReviewPage", "list_reviews", "all_reviews", "REVIEW_FACETS",
@@ -64,7 +64,8 @@ SELECT ?review ?label ?rater WHERE {
 """
 _CLAIM_TEXTS = "SELECT ?review ?text WHERE { ?review a schema:ClaimReview ; schema:itemReviewed/schema:text ?text }"
 _STORED = "SELECT DISTINCT ?claim WHERE { ?review a schema:ClaimReview ; schema:itemReviewed ?claim . ?claim a schema:Claim }"
-_NAME = "SELECT ?org ?name WHERE { ?org schema:name ?name } ORDER BY ?name LIMIT 1"
+# Every name of a fact-checker: the one shown is chosen as the claims list's facet chooses it (display_name).
+_NAMES = "SELECT DISTINCT ?org ?name WHERE { ?org schema:name ?name }"
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def _load(kb: Any) -> _Reviews:
     ratings = _ratings(kb, authors)
     texts = _first(kb.select(_CLAIM_TEXTS), "text")
     stored = {str(r["claim"]) for r in kb.select(_STORED)}
-    names = {org: str((kb.select(_NAME, {"org": URIRef(org)}) or [{}])[0].get("name") or "")
+    names = {org: display_name(str(r["name"]) for r in kb.select(_NAMES, {"org": URIRef(org)}))
              for org in set(authors.values())}
     out = []
     for review in {str(r["review"]) for r in rows}:

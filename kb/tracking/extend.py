@@ -17,11 +17,12 @@ is an :class:`InputError`. Property ids are short and stable (the schema.org ter
 is one: ``alternateName``); the meta and rows use the id as sent, so ``schema:sameAs`` and
 ``http://schema.org/sameAs`` (the reconciliation query property) work as well.
 
-What an entity is comes from its page's own reading (:func:`kb.browse.entity_detail`), its
-claims from the claims list's filter (a person's claims as speaker, an organization's as the
-page lists them: :class:`kb.browse.ClaimFilter`), their count and outlets from its outlet
-facet, the first and last from the list sorted by date. Each is read only for the ids and
-properties asked.
+What an entity is comes from its page's own reading (:func:`kb.browse.entity_detail`; only its
+own triples, :func:`kb.browse.entities.entity_summary`, when no property asked needs roles,
+members or parts: those cost a query each), its claims from the claims list's filter (a
+person's claims as speaker, an organization's as the page lists them:
+:class:`kb.browse.ClaimFilter`), their count and outlets from its outlet facet, the first and
+last from the list sorted by date. Each is read only for the ids and properties asked.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ from functools import cached_property
 from typing import Any, Callable, Mapping
 
 from ..browse import ClaimFilter, Entity, Facet, entity_detail, facets, list_claims
+from ..browse.entities import entity_summary
 from ..errors import InputError
 from ..vocab import SDO
 from .entity_names import TYPES, Named, catalog, entity_id, iri_of, wikidata_qid
-from .reconcile import MAX_BATCH, SCHEMA_SPACE, type_id
+from .reconcile import MAX_BATCH, SAME_AS, schema_terms, type_id
 
 __all__ = ["PROPERTIES", "PROPERTY_SETTINGS", "Property", "Request", "propose_properties", "parse_extend", "extend"]
 
@@ -43,8 +45,6 @@ Cell = dict[str, Any]
 PERSON, ORGANIZATION = str(SDO.Person), str(SDO.Organization)
 _ORGANIZATIONS = frozenset({ORGANIZATION, str(SDO.NewsMediaOrganization)})
 _BOTH = frozenset({PERSON, ORGANIZATION})
-#: How a property id may be written besides its own id (the schema.org spellings reconcile accepts).
-_PREFIXES = ("", SCHEMA_SPACE, "https://schema.org/", "schema:")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # "date >= '0000'" leaves out the undated claims ('' sorts first): the first claim is the first dated one.
 _DATED = "0000"
@@ -54,15 +54,24 @@ MAX_VALUES = 1000
 class _Subject:
     """One known entity of an extend request: what its properties are read from, each read once."""
 
-    def __init__(self, kb: Any, named: Named) -> None:
+    def __init__(self, kb: Any, named: Named, detailed: frozenset[str]) -> None:
+        """``detailed``: the kinds (PERSON, ORGANIZATION) that a property asked reads :attr:`detail` of."""
         self.kb = kb
         self.named = named
         self.is_org = bool(named.types & _ORGANIZATIONS)
         self.kind = ORGANIZATION if self.is_org else PERSON
+        self.full = self.kind in detailed
 
     @cached_property
     def detail(self) -> Entity:
+        """The entity as its page reads it: roles, members and parts too (a query each)."""
         return entity_detail(self.kb, self.named.iri)
+
+    @cached_property
+    def own(self) -> Entity:
+        """Its names, title and links: from :attr:`detail` when the request reads it anyway (one
+        reading, not two), else from the entity's own triples alone (one query)."""
+        return self.detail if self.full else entity_summary(self.kb, self.named.iri)
 
     @cached_property
     def claims(self) -> ClaimFilter:
@@ -110,6 +119,8 @@ class Property:
     read: Callable[[_Subject], list[Cell]]
     #: the type of the entities an entity-valued property gives (its column stays reconciled)
     value_type: str = ""
+    #: it reads :attr:`_Subject.detail` (roles, members, parts), not only :attr:`_Subject.own`
+    detail: bool = False
 
     def meta(self, sent: str) -> dict[str, Any]:
         out: dict[str, Any] = {"id": sent, "name": self.name}
@@ -119,21 +130,21 @@ class Property:
 
 
 _LIST: tuple[Property, ...] = (
-    Property("name", "Name", _BOTH, lambda s: _texts([s.detail.name])),
-    Property("alternateName", "Aliases", _BOTH, lambda s: _texts(s.detail.aliases)),
-    Property("honorificPrefix", "Title", frozenset({PERSON}), lambda s: _texts([s.detail.honorific])),
-    Property("sameAs", "Same as (Wikidata and other IRIs)", _BOTH, lambda s: _texts(s.detail.same_as)),
-    Property("wikidata", "Wikidata QID", _BOTH,
-             lambda s: _texts(wikidata_qid(v) for v in s.detail.same_as)),
-    Property("roleName", "Roles", frozenset({PERSON}), lambda s: _texts(r.name for r in s.detail.roles)),
+    Property("name", "Name", _BOTH, lambda s: _texts([s.own.name])),
+    Property("alternateName", "Aliases", _BOTH, lambda s: _texts(s.own.aliases)),
+    Property("honorificPrefix", "Title", frozenset({PERSON}), lambda s: _texts([s.own.honorific])),
+    Property(SAME_AS, "Same as (Wikidata and other IRIs)", _BOTH, lambda s: _texts(s.own.same_as)),
+    Property("wikidata", "Wikidata QID", _BOTH, lambda s: _texts(wikidata_qid(v) for v in s.own.same_as)),
+    Property("roleName", "Roles", frozenset({PERSON}), lambda s: _texts(r.name for r in s.detail.roles),
+             detail=True),
     Property("memberOf", "Organizations (of their roles)", frozenset({PERSON}),
-             lambda s: _entities((r.org, r.org_name) for r in s.detail.roles), ORGANIZATION),
+             lambda s: _entities((r.org, r.org_name) for r in s.detail.roles), ORGANIZATION, detail=True),
     Property("parentOrganization", "Part of", frozenset({ORGANIZATION}),
-             lambda s: _entities([(s.detail.parent, s.detail.parent_name)]), ORGANIZATION),
+             lambda s: _entities([(s.detail.parent, s.detail.parent_name)]), ORGANIZATION, detail=True),
     Property("subOrganization", "Parts", frozenset({ORGANIZATION}),
-             lambda s: _entities((c["iri"], c["name"]) for c in s.detail.children), ORGANIZATION),
+             lambda s: _entities((c["iri"], c["name"]) for c in s.detail.children), ORGANIZATION, detail=True),
     Property("member", "Members", frozenset({ORGANIZATION}),
-             lambda s: _entities((m["iri"], m["name"]) for m in s.detail.members), PERSON),
+             lambda s: _entities((m["iri"], m["name"]) for m in s.detail.members), PERSON, detail=True),
     Property("claimCount", "Number of claims", _BOTH, lambda s: [{"int": s.outlets[0]}]),
     Property("firstClaim", "Date of the first claim", _BOTH, lambda s: s.claim_date("oldest")),
     Property("lastClaim", "Date of the last claim", _BOTH, lambda s: s.claim_date("newest")),
@@ -158,9 +169,10 @@ class Request:
 
 
 def _property(value: Any) -> Property:
-    for prefix in _PREFIXES:
-        if isinstance(value, str) and value.startswith(prefix) and value[len(prefix):] in PROPERTIES:
-            return PROPERTIES[value[len(prefix):]]
+    """A property however written: its id, or a schema.org spelling of it (as reconcile reads them)."""
+    found = next((PROPERTIES[t] for t in schema_terms(value) if t in PROPERTIES), None)
+    if found is not None:
+        return found
     raise InputError(f"unknown property {value!r}: the properties are {', '.join(PROPERTIES)}")
 
 
@@ -202,10 +214,11 @@ def parse_extend(raw: Any) -> Request:
 def extend(kb: Any, request: Request) -> dict[str, Any]:
     """The values of the properties asked for each id asked (see the module docstring)."""
     cat = catalog(kb)
+    detailed = frozenset(kind for _sent, prop, _most in request.properties if prop.detail for kind in prop.applies)
     rows: dict[str, dict[str, list[Cell]]] = {}
     for id_ in request.ids:
         position = cat.position.get(iri_of(id_))
-        subject = None if position is None else _Subject(kb, cat.entities[position])
+        subject = None if position is None else _Subject(kb, cat.entities[position], detailed)
         row = {}
         for sent, prop, limit in request.properties:
             cells = prop.read(subject) if subject is not None and subject.kind in prop.applies else []

@@ -40,29 +40,37 @@ from ..errors import InputError
 from ..vocab import SDO
 from .entity_names import DEFAULT_LIMIT, TYPES, Catalog, Named, Query, catalog, entity_id, iri_of, norm, same_as_key
 
-__all__ = ["TYPES", "PROPERTIES", "SCHEMA_SPACE", "Query", "parse_batch", "parse_query", "type_id", "reconcile_batch",
+__all__ = ["TYPES", "PROPERTIES", "SCHEMA_SPACE", "SPELLINGS", "SAME_AS", "schema_terms", "Query", "parse_batch", "parse_query", "type_id", "reconcile_batch",
            "suggest_entities", "suggest_types", "suggest_properties", "entity_id", "iri_of", "MAX_BATCH",
            "DEFAULT_LIMIT"]
 
 SCHEMA_SPACE = str(SDO._NS)
+#: How type and property ids may be written: in full (either scheme), as ``schema:Person`` or as
+#: ``Person``; here and in the data extension (:mod:`kb.tracking.extend`).
+SPELLINGS = (SCHEMA_SPACE, "https://schema.org/", "schema:", "")
+#: The links to Wikidata and other IRIs: a query's property here, a column of the data extension.
+SAME_AS = "sameAs"
 #: The properties a query may carry: id → name.
-PROPERTIES: dict[str, str] = {str(SDO.sameAs): "same as (Wikidata QID or IRI)"}
+PROPERTIES: dict[str, str] = {SCHEMA_SPACE + SAME_AS: "same as (Wikidata QID or IRI)"}
 MAX_BATCH = 1000  # queries per request (OpenRefine sends 10)
 MAX_LIMIT = 100
 MAX_QUERY = 500  # characters of one query string
-#: How type and property ids may be written: in full (either scheme), as ``schema:Person`` or as ``Person``.
-_SPELLINGS = (SCHEMA_SPACE, "https://schema.org/", "schema:", "")
 
 # Roles and parent of the entities a response describes (one query per entity, only those returned).
 _ROLES = ("SELECT DISTINCT ?e ?rn ?on WHERE { ?e schema:memberOf ?role . ?role schema:roleName ?rn ."
           " OPTIONAL { ?role schema:memberOf ?o . ?o schema:name ?on } }")
 
 
+def schema_terms(value: Any) -> list[str]:
+    """The schema.org terms ``value`` may spell (see :data:`SPELLINGS`), the fullest spelling
+    first: ``schema:name`` → ``["name", "schema:name"]``; none for a value that is not a string."""
+    if not isinstance(value, str):
+        return []
+    return [value[len(prefix):] for prefix in SPELLINGS if value.startswith(prefix)]
+
+
 def _known(value: Any, table: Mapping[str, str]) -> str | None:
-    for prefix in _SPELLINGS:
-        if isinstance(value, str) and value.startswith(prefix) and SCHEMA_SPACE + value[len(prefix):] in table:
-            return SCHEMA_SPACE + value[len(prefix):]
-    return None
+    return next((SCHEMA_SPACE + t for t in schema_terms(value) if SCHEMA_SPACE + t in table), None)
 
 
 def type_id(value: Any) -> str:
