@@ -324,7 +324,7 @@ def test_the_reviews_of_given_claims_are_read_in_batches_with_the_same_answer(
     asked: list[str] = []
     select = knowledge.select
     monkeypatch.setattr(knowledge, "select", lambda q, b=None: asked.append(q) or select(q, b))
-    monkeypatch.setattr(Q, "_CLAIMS_PER_QUERY", 2)
+    monkeypatch.setattr(Q, "_IRIS_PER_QUERY", 2)
     verdicts, checkers = Q.claim_verdicts(knowledge, claims), Q.claim_checkers_of(knowledge, claims + claims[:1])
     assert len(asked) == 4 and all("VALUES ?claim" in q for q in asked)  # 4 claims, 2 a query, twice
     monkeypatch.undo()

@@ -67,9 +67,10 @@ WHERE {
 _SPEAKERS = "SELECT ?g ?claim ?speaker WHERE { GRAPH ?g { ?claim a schema:Claim ; schema:author ?speaker } }"
 
 # The canonical triples of people, organizations and places: one graph, once per entity.
-_ENTITY_NAMES = "SELECT ?eg ?e ?name WHERE { GRAPH ?eg { ?e schema:name ?name } }"
-_ENTITY_TYPES = "SELECT ?eg ?e ?type WHERE { GRAPH ?eg { ?e a ?type } }"
-_ENTITY_ORGS = "SELECT ?eg ?e ?org WHERE { GRAPH ?eg { ?e schema:memberOf ?role } ?role schema:memberOf ?org }"
+# ``{entities}``: nothing (every entity), or a VALUES block of the entities asked (:meth:`Labels.prefetch`).
+_ENTITY_NAMES = "SELECT ?eg ?e ?name WHERE { {entities} GRAPH ?eg { ?e schema:name ?name } }"
+_ENTITY_TYPES = "SELECT ?eg ?e ?type WHERE { {entities} GRAPH ?eg { ?e a ?type } }"
+_ENTITY_ORGS = "SELECT ?eg ?e ?org WHERE { {entities} GRAPH ?eg { ?e schema:memberOf ?role } ?role schema:memberOf ?org }"
 # Any other node (an imported review's author kept in its own graph): looked up one by one.
 _NODE = "SELECT ?e ?name ?type WHERE { ?e schema:name ?name . OPTIONAL { ?e a ?type } }"
 
@@ -110,8 +111,15 @@ SELECT ?claim ?verdict ?date WHERE {
 """
 
 
-#: Claims per query when reading the reviews of given claims (the VALUES block of :func:`_of_claims`).
-_CLAIMS_PER_QUERY = 500
+#: IRIs per VALUES block (:func:`values`): claims whose reviews are read, entities whose labels are.
+_IRIS_PER_QUERY = 500
+
+
+def values(var: str, iris: Iterable[str]) -> str:
+    """A ``VALUES ?var { <iri> … }`` block. The IRIs are serialized by pyoxigraph, which refuses
+    anything but an IRI, never pasted from text (as kb.writing builds its VALUES blocks): bindings
+    carry one value per variable, and a write re-indexes many claims and entities at once."""
+    return f"VALUES ?{var} {{ {' '.join(str(ox.NamedNode(i)) for i in iris)} }}"
 
 
 def display_name(names: Iterable[str]) -> str:
@@ -172,23 +180,35 @@ class Labels:
         self.types: dict[str, set[str]] = {}
         self.roles: dict[str, set[str]] = {}
         self.everything = everything
+        #: Entities read already (found in the entities graph or not): never asked for twice.
+        self._asked: set[str] = set()
         if everything:
-            self._read({"eg": ENTITIES_GRAPH})
+            self._read("")
 
-    def _read(self, bound: dict[str, URIRef]) -> None:
-        for r in self.kb.select(_ENTITY_NAMES, bound):
-            if r["name"] > self.names.get(r["e"], ""):
-                self.names[r["e"]] = r["name"]
-        for r in self.kb.select(_ENTITY_TYPES, bound):
+    def _read(self, entities: str) -> None:
+        bound = {"eg": ENTITIES_GRAPH}
+        for r in self.kb.select(_ENTITY_NAMES.replace("{entities}", entities), bound):
+            self.names[r["e"]] = display_name((r["name"], self.names.get(r["e"], "")))
+        for r in self.kb.select(_ENTITY_TYPES.replace("{entities}", entities), bound):
             self.types.setdefault(r["e"], set()).add(r["type"])
-        for r in self.kb.select(_ENTITY_ORGS, bound):
+        for r in self.kb.select(_ENTITY_ORGS.replace("{entities}", entities), bound):
             self.roles.setdefault(r["e"], set()).add(r["org"])
+
+    def prefetch(self, iris: Iterable[str | None]) -> None:
+        """Read the entities ``iris`` not read yet, a few hundred per query: re-indexing an article
+        asks for its speakers, outlets and organizations together, not one query each."""
+        if self.everything:
+            return
+        wanted = sorted({i for i in iris if i} - self._asked)
+        self._asked.update(wanted)
+        for start in range(0, len(wanted), _IRIS_PER_QUERY):
+            self._read(values("e", wanted[start:start + _IRIS_PER_QUERY]))
 
     def name(self, iri: str | None) -> str:
         if not iri:
             return ""
-        if iri not in self.names and not self.everything:
-            self._read({"eg": ENTITIES_GRAPH, "e": URIRef(iri)})
+        if iri not in self.names:
+            self.prefetch([iri])
         if iri not in self.names:
             rows = self.kb.select(_NODE, {"e": URIRef(iri)})
             self.names[iri] = display_name(r["name"] for r in rows)
@@ -207,14 +227,18 @@ class Labels:
         """The speaker itself if an organization, else the organizations of its roles: {IRI: name}."""
         if self.speaker_type(speaker) == "Organization":
             return {speaker: self.name(speaker)}
-        return {org: self.name(org) for org in sorted(self.roles.get(speaker, ()))}
+        orgs = sorted(self.roles.get(speaker, ()))
+        self.prefetch(orgs)
+        return {org: self.name(org) for org in orgs}
 
 
 def claim_rows(kb: Any, graphs: Sequence[str] | None) -> list[dict[str, str]]:
     """One row per claim (first value wins where the store holds several)."""
     labels = Labels(kb, everything=graphs is None)
     out: dict[str, dict[str, str]] = {}
-    for r in _per_graph(kb, _CLAIMS, graphs):
+    rows = _per_graph(kb, _CLAIMS, graphs)
+    labels.prefetch(r.get(key) for r in rows for key in ("speaker", "pub", "via"))
+    for r in rows:
         if r["claim"] in out:
             continue
         said = _iso(r.get("said"))
@@ -241,7 +265,10 @@ def claim_orgs(kb: Any, graphs: Sequence[str] | None) -> dict[str, dict[str, str
     """claim → {organization IRI: name}: the speaker itself if an organization, else its roles' organizations."""
     labels = Labels(kb, everything=graphs is None)
     out: dict[str, dict[str, str]] = {}
-    for r in _per_graph(kb, _SPEAKERS, graphs):
+    rows = _per_graph(kb, _SPEAKERS, graphs)
+    labels.prefetch(r["speaker"] for r in rows)
+    labels.prefetch(org for r in rows for org in labels.roles.get(r["speaker"], ()))
+    for r in rows:
         orgs = {org: name for org, name in labels.organizations(r["speaker"]).items() if name}
         if orgs:
             out.setdefault(r["claim"], {}).update(orgs)
@@ -250,7 +277,7 @@ def claim_orgs(kb: Any, graphs: Sequence[str] | None) -> dict[str, dict[str, str
 
 def _of_claims(kb: Any, query: str, claims: Iterable[str] | None) -> list[dict[str, Any]]:
     """``query``'s rows over the whole store, or for ``claims`` only: one query per
-    :data:`_CLAIMS_PER_QUERY` claims, their IRIs in a ``VALUES ?claim`` block at ``{claims}``.
+    :data:`_IRIS_PER_QUERY` claims, their IRIs in a ``VALUES ?claim`` block at ``{claims}``.
 
     Why a VALUES block and not a binding per claim: a write of one article re-indexes its few
     claims, but a re-index of many graphs would send one query per claim. The IRIs are
@@ -260,9 +287,8 @@ def _of_claims(kb: Any, query: str, claims: Iterable[str] | None) -> list[dict[s
         return kb.select(query.replace("{claims}", ""))
     wanted = sorted(set(claims))
     rows: list[dict[str, Any]] = []
-    for start in range(0, len(wanted), _CLAIMS_PER_QUERY):
-        values = " ".join(str(ox.NamedNode(c)) for c in wanted[start:start + _CLAIMS_PER_QUERY])
-        rows += kb.select(query.replace("{claims}", f"VALUES ?claim {{ {values} }}"))
+    for start in range(0, len(wanted), _IRIS_PER_QUERY):
+        rows += kb.select(query.replace("{claims}", values("claim", wanted[start:start + _IRIS_PER_QUERY])))
     return rows
 
 

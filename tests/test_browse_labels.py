@@ -1,0 +1,50 @@
+"""The browse index's labels (kb/browse/queries.py ``Labels``): re-indexing one article reads
+the names, types and organizations of every entity its claims name in one VALUES batch, not
+three queries per entity, and gives the same rows as reading every entity at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gold import seed_record
+from kb import KnowledgeBase
+from kb.browse import queries as Q
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: Any) -> Any:
+    with KnowledgeBase(tmp_path_factory.mktemp("labels")) as kb:
+        result = kb.ingest_record(seed_record(), name="seed.json")
+        graph = next(str(g) for g, status in result.graphs.items() if status == "added" and "/graph/" in str(g))
+        yield kb, graph
+
+
+def counted(kb: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    sent: list[str] = []
+    real = kb.select
+
+    def select(query: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append(query)
+        return real(query, *args, **kwargs)
+
+    monkeypatch.setattr(kb, "select", select)
+    return sent
+
+
+def test_one_article_reads_its_entities_in_one_batch(seeded: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    kb, graph = seeded
+    everything = [r for r in Q.claim_rows(kb, None) if r["graph"] == graph]
+    sent = counted(kb, monkeypatch)
+    rows = Q.claim_rows(kb, [graph])
+    assert sorted(rows, key=lambda r: r["iri"]) == sorted(everything, key=lambda r: r["iri"])
+    assert len(rows) == 17 and {r["speaker_name"] for r in rows} >= {"Esmail Qaani"}
+    entity_queries = [q for q in sent if "GRAPH ?eg" in q]
+    # names, types and organizations: one query each for all of the article's speakers and outlets
+    assert len(entity_queries) == 3 and all("VALUES ?e {" in q for q in entity_queries)
+    every_org = Q.claim_orgs(kb, None)
+    sent.clear()
+    orgs = Q.claim_orgs(kb, [graph])
+    assert orgs == {c: o for c, o in every_org.items() if c in orgs} and len(orgs) == 11
+    assert len([q for q in sent if "GRAPH ?eg" in q]) == 6  # the speakers, then all their organizations
