@@ -230,7 +230,8 @@ def test_full_validation_passes_shared_entities_and_finds_what_bypassed_the_shap
 
 
 def test_a_write_is_read_by_a_new_reader_at_once_and_the_log_it_replays_stays_bounded(tmp_path):
-    """Writes flush only once RocksDB's active log passes WAL_FLUSH_BYTES (kb/store/embedded.py):
+    """Writes flush (in a thread beside the writer) only once RocksDB's active log passes
+    WAL_FLUSH_BYTES (kb/store/embedded.py):
     a reader opened right after a write (another process, as the query workers and `kb` commands
     are) still sees it, replaying the log; and the log never grows much past the bound."""
     import os
@@ -259,5 +260,6 @@ def test_a_write_is_read_by_a_new_reader_at_once_and_the_log_it_replays_stays_bo
             kb.ingest_record(record, name=f"copy{n}.json")
             sizes.append(active_log())
         flushes = sum(b < a for a, b in zip(sizes, sizes[1:]))
-        assert max(sizes) < 2 * WAL_FLUSH_BYTES, "the log grew past its bound"
+        # The flush runs beside the writer: what is written while it runs lands in the log too.
+        assert max(sizes) < 4 * WAL_FLUSH_BYTES, "the log grew past its bound"
         assert 0 < flushes < 0.75 * (len(sizes) - 1), f"{flushes} flushes in {len(sizes)} writes"

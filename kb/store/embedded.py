@@ -7,7 +7,9 @@ result to rdflib terms and its commit/rollback do nothing, while pyoxigraph's
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
@@ -54,6 +56,7 @@ class EmbeddedBackend(Backend):
     def __init__(self, path: str, *, read_only: bool = False) -> None:
         self.location = os.path.abspath(path)
         self.read_only = read_only
+        self._flushing: threading.Thread | None = None
         try:
             if read_only:
                 self.store = ox.Store.read_only(self.location)
@@ -122,10 +125,22 @@ class EmbeddedBackend(Backend):
             raise StoreError(f"the write failed and nothing was stored: {err}") from None
 
     def _settle(self) -> None:
-        """Flush when the active write-ahead log (the newest ``*.log``) passed :data:`WAL_FLUSH_BYTES`."""
+        """Flush when the active write-ahead log (the newest ``*.log``) passed :data:`WAL_FLUSH_BYTES`,
+        in a thread of its own: the write is committed (in the log) already, and a flush of a
+        store of some size takes 40-50 ms that the writer need not wait for (pyoxigraph releases
+        the GIL while RocksDB flushes; one flush at a time; :meth:`close` waits for it)."""
+        if self._flushing is not None and self._flushing.is_alive():
+            return
         logs = [(e.name, e) for e in os.scandir(self.location) if e.name.endswith(".log") and e.name[:-4].isdigit()]
         if logs and max(logs)[1].stat().st_size >= WAL_FLUSH_BYTES:
+            self._flushing = threading.Thread(target=self._flush, name="kb-store-flush", daemon=True)
+            self._flushing.start()
+
+    def _flush(self) -> None:
+        try:
             self.store.flush()
+        except (OSError, RuntimeError) as err:  # the writes are in the log still: nothing is lost
+            logging.getLogger(__name__).warning("flushing the store failed (its log keeps the writes): %s", err)
 
     def dump(self, fmt: str, graphs: Sequence[URIRef]) -> bytes:
         return serialize(
@@ -136,6 +151,8 @@ class EmbeddedBackend(Backend):
         return len(self.store)
 
     def close(self) -> None:
+        if self._flushing is not None:
+            self._flushing.join()
         if not self.read_only:
             try:
                 self.store.flush()
