@@ -177,6 +177,10 @@ def test_a_claim_indexed_again_with_an_earlier_date_becomes_the_root(index: Trac
                                 doc_date="2024-01-01")])
     assert groups(index) == {frozenset(iri(n) for n in ("a1", "a2", "a3")): (iri("a3"), 3)} == linked(index)
     assert moved == {iri("a1"), iri("a2"), iri("a3")}
+    # Its postings are those of its one row, counted once: three claims carry each of A's shingles.
+    assert index.con.execute("SELECT COUNT(*) FROM shingles WHERE claim NOT IN (SELECT id FROM claims)").fetchone() == (0,)
+    assert {n for (n,) in index.con.execute("SELECT n FROM df")} == {3}
+    assert index.con.execute("SELECT COUNT(*) FROM shingles").fetchone() == (3 * len(tracking.shingles(A.split())),)
 
 
 def snapshot(index: TrackingIndex) -> dict[str, str]:

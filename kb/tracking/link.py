@@ -45,7 +45,8 @@ SELECT ?g ?c ?kind ?text ?speaker ?said ?doc ?docdate ?outlet WHERE { GRAPH ?g {
 """
 
 #: Bumped when what the index holds changes: an index of another version is rebuilt from the store.
-INDEX_VERSION = "4"  # 3: bounded links (a group's root and the best few); 4: groups kept (claims.grp, groups)
+INDEX_VERSION = "5"  # 3: bounded links (a group's root and the best few); 4: groups kept (claims.grp, groups);
+# 5: postings keyed (h, claim) without rowid
 
 _indexes: "weakref.WeakKeyDictionary[Any, TrackingIndex]" = weakref.WeakKeyDictionary()
 _lock = threading.RLock()
