@@ -72,6 +72,25 @@ SPEAKER_SKEW = 1.1
 QUOTE_REUSE = 0.3
 QUOTES_PER_SPEAKER = 20
 _LINE_CUM = list(itertools.accumulate(1 / r**1.2 for r in range(1, QUOTES_PER_SPEAKER + 1)))
+# What a fresh quote is about comes from a long-tailed vocabulary, as in news: word of rank r
+# drawn with weight 1/r (Zipf). Without it the templates below repeat the same few thousand
+# word pairs, so at a million claims every pair would be carried by thousands of claims and
+# the quote tracking (which looks quotes up by their rarest word pairs) would see a corpus
+# unlike any real one: every claim a candidate of every other, then none at all past
+# kb.tracking.index.MAX_POSTINGS.
+LEXICON_SIZE = 50_000
+_SYLLABLES = ("ka ri to me la no su vi de ra po li an ter mon sel dra bel cor fin gal hes jor kel lum "
+              "mar nev ost pra qui ros tav ul ven wes yor zan").split()
+_LEXICON_CUM = list(itertools.accumulate(1 / r for r in range(1, LEXICON_SIZE + 1)))
+
+
+def _lexicon(seed: int) -> list[str]:
+    """LEXICON_SIZE distinct pseudo-words of 2-4 syllables, in an order fixed by ``seed`` (the rank)."""
+    rng = random.Random(f"lexicon-{seed}")
+    words: dict[str, None] = {}
+    while len(words) < LEXICON_SIZE:
+        words["".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 3, 3, 4))))] = None
+    return list(words)
 
 FIRST = (
     "Amir Ali Maria Elena John Sarah David Fatima Yusuf Olga Ivan Mei Chen Priya Rahul Ana Luis Carlos Sofia "
@@ -168,6 +187,7 @@ class Corpus:
         self.speaker_skew = speaker_skew
         self.quote_reuse = quote_reuse
         self.documents = max(1, round(claims / CLAIMS_PER_DOCUMENT))
+        self.lexicon = _lexicon(seed)
         rng = random.Random(f"pools-{seed}")
         n_people = max(100, claims // 40)
         n_orgs = max(30, claims // 300)
@@ -318,7 +338,8 @@ class Corpus:
         # 1,600 sentences, and at a million claims every quote would recur hundreds of times.
         where = rng.choice(("",) + tuple(f" in {city}" for city in CITIES))
         when = rng.choice(("", f" by {rng.choice(MONTHS)}", f" within {rng.randrange(2, 400)} days"))
-        return f"We {rng.choice(VERBS)} {subject}{where}{when} {rng.choice(REASONS)}"
+        a, b, c, d = rng.choices(self.lexicon, cum_weights=_LEXICON_CUM, k=4)
+        return f"We {rng.choice(VERBS)} {subject} over {a} {b} and the {c} {d}{where}{when} {rng.choice(REASONS)}"
 
     def _claim(self, rng, put, cast, use, date, last_speaker) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         kind = rng.choices(("direct-quote", "partial-quote", "paraphrase", "reported-fact"), (45, 15, 30, 10))[0]
