@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb.extract.claims import Cue, Speaker
 from kb.extract.entities import ANON, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
+from kb.extract.layout import dateline
 from kb.extract.lexicon import ANONYMOUS_HEADS, CUE_LEMMAS, ROLE_NOUNS, lemma_of
 from kb.extract.quotes import Quote
 from kb.extract.syntax import (PROPER, PRONOUNS, Parsed, antecedent, is_verb, name_tokens, opening_cue, producer,
@@ -27,13 +28,6 @@ DASHES = "―—–-"
 # Links that do not put a clause inside what an outer verb reports: "after she
 # attacked …" (advcl) and a sentence's parts side by side.
 NOT_EMBEDDING = frozenset({"advcl", "parataxis", "nsubj", "nsubjpass", "csubj"})
-# A dateline opening an article: "LONDON (Reuters) - ", "RENO, Nev. (AP) — ",
-# "PHILADELPHIA, July 25 (UPI) — ", "Washington (AFP) – ".
-DATELINE = re.compile(r"(?:[A-Z][A-Z.'’]{2,}(?: [A-Z][A-Z.'’]+)*"     # LONDON, MYRTLE BEACH
-                      r"|[A-Z]{2}(?: [A-Z][A-Z.'’]+)+"                # LA CROSSE
-                      r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= \())"        # Washington (AFP)
-                      r"(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?(?: \d{1,2})?)*"  # , Nev. / , July 25
-                      r"(?: \([A-Za-z. ]+\))? ?[-–—―]+ ")
 NP_TAGS = ("DT", "JJ", "NNP", "NNPS", "NN", "NNS", "PRP")
 DASH_NAME = re.compile(r"\s*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})")
 
@@ -206,11 +200,11 @@ class SentenceReader:
         return self.resolve(p, subj)
 
     def resolve(self, p: Parsed, subj: "Token") -> Speaker:
-        lead = DATELINE.match(p.doc.text)
-        if lead is not None and subj.idx < lead.end():
+        lead = dateline(p.doc.text)
+        if lead is not None and subj.idx < lead:
             # "LONDON (Reuters) - Donald Trump said …": the parser may take the dateline's
             # place for the subject; the speaker is the noun phrase after it.
-            after = next((t for t in p.doc if t.idx >= lead.end()), None)
+            after = next((t for t in p.doc if t.idx >= lead), None)
             head = _np_head(after) if after is not None and after.tag_ in NP_TAGS else None
             if head is not None and head.tag_ in PROPER + ("PRP", "NN", "NNS"):
                 subj = head

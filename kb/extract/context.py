@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kb.extract.dates import find_dates
-from kb.extract.entities import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
+from kb.extract.entities import MEDIA_ORG, ORG, PERSON, PLACE, Entity, Registry, looks_like_media
 from kb.extract.lexicon import MEDIA, VENUES, lemma_of
 from kb.extract.syntax import Parsed, name_tokens, subtree_tokens
 
@@ -114,4 +114,4 @@ def _entity_for(p: Parsed, text: str, registry: Registry, tok: "Token") -> Entit
         type_ = PERSON if 2 <= len(toks) <= 3 and all(t.tag_ in ("NNP", "NNPS") for t in toks) else ORG
     # A description ("told reporters") names no person or organization: it stays the article's
     # words, as an anonymous party, like a speaker described rather than named.
-    return registry.add(text[a:b], type_) or registry.add(text[a:b], ANON)
+    return registry.add_party(text[a:b], type_)

@@ -222,7 +222,7 @@ class Builder:
         a, b = turn.label
         label = self.text[a:b]
         # "HOST:" names a role, not a person: an anonymous speaker, written as a name is.
-        entity = self.registry.add(label.title(), PERSON) or self.registry.add(label.title(), ANON)
+        entity = self.registry.add_party(label.title(), PERSON)
         if entity is not None:
             self.registry.mention(entity, a, 2)
         si = next((i for i, s in enumerate(self.plan.sentences) if s.start <= a < s.end), 0)

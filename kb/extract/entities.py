@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.extract.lexicon import (COMMON_NOUNS, MEDIA_NAME_WORDS, NAME_LEADS, NOT_FIRST_NAMES, ORG_WORDS,
-                                PARTY_LEADS, PERSON_ROLES, TITLES)
-from kb.extract.names import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Reading, is_role, looks_org, read_name
+from kb.extract.lexicon import MEDIA_NAME_WORDS, ORG_WORDS, TITLES
+from kb.extract.names import ANON, MEDIA_ORG, ORG, PERSON, PLACE, Reading, looks_org, nameless, read_name
+from kb.extract.wording import Wording
 
 __all__ = ["ANON", "MEDIA_ORG", "ORG", "PERSON", "PLACE", "Entity", "Registry", "clean_name",
            "looks_like_media", "split_title"]
@@ -74,87 +74,17 @@ def looks_like_media(name: str) -> bool:
     return any(w in MEDIA_NAME_WORDS for w in words)
 
 
-_FIRST = re.compile(r"[A-Z][a-z][\w’'-]*|[A-Z]\.")
-_HONORIFIC = r"\b(?:Mr|Mrs|Ms|Sen|Rep|Gov|Dr)\.?\s+"
-_NOT_FIRST = NOT_FIRST_NAMES | NAME_LEADS | COMMON_NOUNS | ORG_WORDS | MEDIA_NAME_WORDS | PARTY_LEADS | {
-    t.casefold() for t in TITLES}
-
-
-def _first_name(word: str) -> bool:
-    low = word.casefold()
-    return bool(_FIRST.fullmatch(word)) and low not in _NOT_FIRST and low.rstrip("s") not in _NOT_FIRST
-
-
-def full_names(text: str, word: str) -> set[str]:
-    """The personal names ``text`` writes ending in ``word`` ("Ava DuVernay" for
-    "DuVernay"): one or two first names (and initials) right before it."""
-    out: set[str] = set()
-    for m in re.finditer(r"((?:[A-Z][\w’'.-]*\s+){1,3})" + re.escape(word) + r"\b", text):
-        if _title_case(text, m.start()):
-            continue  # a headline capitalizes every word: "Derelict Obama and Clinton"
-        before = m.group(1).split()
-        k = len(before)
-        while k and _first_name(before[k - 1]):
-            k -= 1
-        given = before[k:]
-        if given and not given[0].endswith("."):
-            out.add(" ".join(given + [word]))
-    return out
-
-
-def _title_case(text: str, at: int) -> bool:
-    """Whether the line around ``at`` capitalizes (nearly) all its longer words."""
-    lo, hi = text.rfind("\n", 0, at) + 1, text.find("\n", at)
-    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text[lo:hi if hi >= 0 else len(text)]) if len(w) > 3]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
-
-
-def personal(text: str, name: str) -> bool:
-    """Whether ``text`` writes ``name`` as a person's: right after a role noun ("moderator
-    Lester Holt", "Foreign Minister Jean-Marc Ayrault"), or its last word after a
-    personal honorific ("Mr. Murdoch", "Sen. Cruz")."""
-    for m in re.finditer(r"([\w.]+)\s+" + re.escape(name) + r"\b", text):
-        if is_role(m.group(1)) and m.group(1).casefold() not in ORG_WORDS:
-            return True
-    last = re.escape(name.split()[-1])
-    if re.search(_HONORIFIC + last + r"\b", text):
-        return True
-    # "Fiorina, the former Hewlett-Packard CEO who …": an apposition headed by a role.
-    for m in re.finditer(r"\b" + last + r",\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,5}?([\w’'-]+)"
-                         r"(?=[,.;]|\s+(?:who|of|at|for|and)\b)", text):
-        if m.group(1).casefold() in PERSON_ROLES:
-            return True
-    return False
-
-
-def fragment(text: str, word: str) -> bool:
-    """Whether every time ``text`` writes ``word`` it is part of a longer capitalized
-    name ("National Review", "Principles PAC"): the recognizer cut the name short."""
-    seen = False
-    for m in re.finditer(r"\b" + re.escape(word) + r"\b", text):
-        seen = True
-        after = re.match(r"[ \t]+([A-Z][\w’'.-]*)", text[m.end():m.end() + 40])
-        before = re.search(r"([A-Z][\w’'.-]*)[ \t]+$", text[max(0, m.start() - 40):m.start()])
-        if not (after and after.group(1).casefold() not in _NOT_FIRST
-                or before and before.group(1).casefold() not in _NOT_FIRST):
-            return False
-    return seen
-
-
-def dateline(text: str, name: str) -> bool:
-    """"WASHINGTON — …": a capitalized place opening a paragraph, not a speaker's name."""
-    return re.search(r"(?m)^[ \t]*" + re.escape(name) + r"\b[^\n]{0,40}?[—–-]", text) is not None
-
-
 class Registry:
     """Entities in order of first mention, with the mentions needed to resolve pronouns.
 
     ``text`` is the article's: a one-word organisation that the article also writes
-    after a first name ("Ava DuVernay") is that person.
+    after a first name ("Ava DuVernay") is that person. The questions put to the text
+    (:class:`kb.extract.wording.Wording`) share one index of its words.
     """
 
     def __init__(self, text: str = "") -> None:
         self.text = text
+        self.wording = Wording(text)
         self._titles: list[tuple[int, str]] | None = None  # (end, title) of each title in the text
         self.entities: list[Entity] = []
         # (offset, entity, weight): weight 2 = speaker, 1 = subject, 0 = other mention.
@@ -189,19 +119,18 @@ class Registry:
         if type_ == ORG and looks_like_media(bare):
             type_ = MEDIA_ORG
         entity = self.find(bare, type_)
-        if entity is None and type_ == ORG and self.text and bare.isupper() and len(bare) > 5 \
-                and dateline(self.text, bare):
+        if entity is None and type_ == ORG and self.dateline(bare):
             return None
         if entity is None and type_ == ORG and self.text and not bare.isupper() and not looks_org(bare.split()):
             # The small model labels many people ORG: the article's own words overrule it.
             if " " in bare:
-                if len(bare.split()) <= 3 and personal(self.text, bare):
+                if len(bare.split()) <= 3 and self.wording.personal(bare):
                     type_ = PERSON
-            elif fragment(self.text, bare):
+            elif self.wording.fragment(bare):
                 return None
-            elif len(names := full_names(self.text, bare)) == 1:
+            elif len(names := self.wording.full_names(bare)) == 1:
                 entity = self.add(names.pop(), PERSON)
-            elif names or personal(self.text, bare):
+            elif names or self.wording.personal(bare):
                 type_ = PERSON  # "Bill Clinton" and "Hillary Clinton": "Clinton" is one of them
         if entity is None:
             entity = Entity(bare, type_)
@@ -215,6 +144,26 @@ class Registry:
         if offset is not None and entity.type == PERSON:
             self.mentions.append((offset, entity, weight))
         return entity
+
+    def add_party(self, name: str, type_: str) -> Entity | None:
+        """A party the article names, as ``type_``, or only describes ("reporters", "the
+        crowd", "HOST"): words that name no one stay the article's, as an anonymous party.
+        Words that are no party at all stay None: a number ("74 percent"), a party
+        designation ("R-Texas"), a dateline's place ("WASHINGTON — …").
+
+        A one-word name the registry turned down as a fragment of longer names keeps the
+        anonymous party of the mention's words ("#NeverTrump Conservatives"), as before."""
+        entity = self.add(name, type_)
+        if entity is not None:
+            return entity
+        bare = clean_name(split_title(clean_name(name))[1])
+        if nameless(bare) or self.dateline(bare):
+            return None
+        return self.add(name, ANON)
+
+    def dateline(self, name: str) -> bool:
+        """Whether ``name`` is a shouted place opening a dateline ("WASHINGTON — …"), no party."""
+        return bool(self.text) and name.isupper() and len(name) > 5 and self.wording.dateline(name)
 
     def _title_in_text(self, name: str) -> str | None:
         """The title the text writes before ``name`` ("President Barack Obama"): a sentence

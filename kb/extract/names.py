@@ -46,6 +46,8 @@ actress actor author billionaire millionaire singer rapper comedian filmmaker ac
 novelist businessman businesswoman entrepreneur economist pastor bishop coach archbishop
 assemblyman assemblywoman supervisor hacker celebrity celebrities
 """.split())
+# Number words that count people ("one of his aides", "two dozen"), unlike units ("percent").
+_COUNTS = NUMBER_WORDS - frozenset("percent percentage per cent points point".split())
 _HEADLINE_VERBS = frozenset("""
 tells says slams blasts warns urges admits vows asks denies accuses mocks praises defends
 explains reveals insists confirms
@@ -83,6 +85,15 @@ def is_quantity(words: list[str]) -> bool:
     if any(w in ("percent", "%", "percentage") for w in low):
         return True
     return bool(low) and all(w in NUMBER_WORDS or _NUMBER.match(w) for w in low)
+
+
+def nameless(name: str) -> bool:
+    """Words that never stand for anyone, by name or by description: a party and a place
+    ("R-Texas"), a figure ("74 percent", "2016"). Number words alone may ("told one of
+    his aides": "one")."""
+    words = name.split()
+    return bool(_DESIGNATION.match(name)) or is_quantity(words) and not all(
+        w.casefold().strip(",.") in _COUNTS for w in words)
 
 
 def is_role(word: str) -> bool:

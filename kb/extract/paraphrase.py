@@ -34,6 +34,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from kb.extract.claims import Claim, Cue, Speaker
+from kb.extract.layout import title_case
 from kb.extract.lexicon import CUE_LEMMAS, IRREGULAR, lemma_of, verb_forms
 from kb.extract.syntax import Parsed, is_verb, subject_of, subtree_tokens
 
@@ -141,13 +142,6 @@ def reports(chunk: str) -> bool:
         if (m.start() == 0 or headline or word[0].islower() or word == "According") and word.lower() in PARA_FORMS:
             return True
     return False
-
-
-def title_case(chunk: str) -> bool:
-    """True for a headline: four words or more, and most of those longer than three
-    letters capitalized ("Clinton Hid Past Health Problems From Public, Doctor Says")."""
-    words = [w for w in WORD.findall(chunk) if len(w) > 3]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _trim(toks: list["Token"]) -> list["Token"]:
