@@ -227,6 +227,17 @@ class BrowseIndex:
         graphs a write of this process reported), so only their provenance is read, not
         every graph's. Returns whether anything changed.
         """
+        changed, bulk = self._sync(force=force, graphs=graphs)
+        if bulk:
+            # Many graphs came at once (a bulk load): count their triples now, in the process
+            # that wrote them, rather than on the next server's first home page (2-3 s at 100k
+            # claims, all of `kb serve`'s start-up budget). After a forced sync (a SPARQL Update)
+            # the recount stays lazy: that write should not pay for every graph's count.
+            self.triple_count()
+        return changed
+
+    def _sync(self, *, force: bool, graphs: Iterable[str] | None) -> tuple[bool, bool]:
+        """:meth:`sync`; returns (whether anything changed, whether it re-indexed everything but not by ``force``)."""
         with self._writer() as con:
             stored = dict(con.execute("SELECT graph, fingerprint FROM graphs").fetchall())
             empty = not stored
@@ -246,7 +257,7 @@ class BrowseIndex:
                 stale = {g for g, fp in current.items() if stored.get(g) != fp}
                 gone = set(stored) - set(current)
             if not stale and not gone and not force:
-                return False
+                return False, False
             full = force or len(stale) > 200 or empty
             if full and partial:
                 # A full re-index rewrites every graph's fingerprint: read them all, not only the asked.
@@ -316,7 +327,7 @@ class BrowseIndex:
             if full or size >= 1.1 * analyzed + 100:
                 con.execute("ANALYZE")
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('analyzed', ?)", (str(size),))
-            return True
+            return True, full and not force
 
     def _read(self, graphs: Sequence[str] | None) -> tuple[list[dict[str, str]], dict[str, dict[str, dict[str, str]]],
                                                           dict[str, dict[str, list[str]]]]:

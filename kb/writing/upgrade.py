@@ -58,6 +58,8 @@ def mark_current(backend: Backend) -> None:
 
 def upgrade(backend: Backend) -> int:
     """Rewrite every graph in the current layout; returns how many graphs changed."""
+    if layout_version(backend) == LAYOUT:
+        return 0  # marked current (every open checks: not a list of every graph each time)
     if not needs_upgrade(backend):
         if _content_graphs(backend):
             mark_current(backend)
