@@ -91,11 +91,16 @@ class KnowledgeBase:
         self.close()
 
     def close(self) -> None:
+        from .browse.store import close_index
+        from .tracking.link import close_tracking_index
+
         if self._pool is not None:
             self._pool.close()
             self._pool = None
         if self._history is not None:
             self._history.close()
+        close_index(self)  # the derived indexes' SQLite connections: file descriptors, not data
+        close_tracking_index(self)
         self.backend.close()
 
     # -- writing --------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from .index import BrowseIndex
 
-__all__ = ["get_index", "refresh_index", "cached", "keep_reviews_warm"]
+__all__ = ["get_index", "refresh_index", "cached", "keep_reviews_warm", "close_index"]
 
 _indexes: "weakref.WeakKeyDictionary[Any, BrowseIndex]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -25,6 +25,14 @@ def get_index(kb: Any) -> BrowseIndex:
                 index.sync()
                 _indexes[kb] = index
     return index
+
+
+def close_index(kb: Any) -> None:
+    """Forget ``kb``'s browse index and close its connections (``KnowledgeBase.close``)."""
+    with _lock:
+        index = _indexes.pop(kb, None)
+    if index is not None:
+        index.close()
 
 
 def refresh_index(kb: Any, *, force: bool = False, graphs: Iterable[str] | None = None) -> bool:

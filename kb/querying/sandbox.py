@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
-import select
+import selectors
 import struct
 import subprocess
 import sys
@@ -208,9 +208,12 @@ class _Worker:
         assert self.process.stdin is not None and self.process.stdout is not None
         # Plain dicts cross the pipe: the worker runs this module as __main__.
         _send(self.process.stdin, dataclasses.asdict(request))
-        ready, _, _ = select.select([self.process.stdout], [], [], max(timeout, 0.0))
-        if not ready:
-            return None
+        # A selector, not select.select: that refuses descriptors past 1023, which a long-lived
+        # process (a server that has opened many stores, a test run) reaches.
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(self.process.stdout, selectors.EVENT_READ)
+            if not waiting.select(max(timeout, 0.0)):
+                return None
         status, payload = _recv(self.process.stdout)
         return (status, QueryOutcome(**payload) if status == "ok" else payload)
 

@@ -151,6 +151,8 @@ class EmbeddedBackend(Backend):
         return len(self.store)
 
     def close(self) -> None:
+        if not hasattr(self, "store"):
+            return  # closed already (an explicit close, then the one registered at exit)
         if self._flushing is not None:
             self._flushing.join()
         if not self.read_only:

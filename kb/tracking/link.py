@@ -66,6 +66,14 @@ def tracking_index(kb: Any) -> TrackingIndex:
         return index
 
 
+def close_tracking_index(kb: Any) -> None:
+    """Forget ``kb``'s tracking index and close its connection (``KnowledgeBase.close``)."""
+    with _lock:
+        index = _indexes.pop(kb, None)
+    if index is not None:
+        index.close()
+
+
 def _n(term: object) -> ox.NamedNode:
     return ox.NamedNode(str(term))
 
