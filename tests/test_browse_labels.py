@@ -69,3 +69,27 @@ def ox_graph(iri: str) -> Any:
     import pyoxigraph as ox
 
     return ox.NamedNode(iri)
+
+
+def test_closing_a_knowledge_base_closes_its_index_connections(tmp_path: Any) -> None:
+    """Each open store's browse and tracking indexes hold SQLite connections (three descriptors
+    each); closing the knowledge base closes them, so a process that opens many stores (a
+    server's tests, a notebook) does not run out of descriptors (select() refused past 1023)."""
+    import os
+
+    from kb.browse import get_index
+    from kb.tracking import tracking_index
+
+    def descriptors() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    with KnowledgeBase(tmp_path / "warm") as kb:  # imports and first-use caches, before counting
+        kb.ingest_record(seed_record(), name="seed.json")
+    before = descriptors()
+    for n in range(5):
+        with KnowledgeBase(tmp_path / f"s{n}") as kb:
+            kb.ingest_record(seed_record(), name="seed.json")
+            get_index(kb).db().execute("SELECT 1")
+            tracking_index(kb).count()
+            assert descriptors() > before
+    assert descriptors() == before

@@ -153,7 +153,7 @@ class BrowseIndex:
         self._readers: list[sqlite3.Connection] = []
         self._write_lock = threading.Lock()
         self._version = 0
-        with self._connect() as con:
+        with contextlib.closing(self._connect()) as con:  # a connection's own "with" only commits
             found = con.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone()
             schema = found and con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if not schema or schema[0] != SCHEMA_VERSION:
