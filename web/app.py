@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import threading
 from typing import Any, Mapping
 
 from flask import Flask, current_app
@@ -40,9 +39,10 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # start-up to the first page stays within 2 s, and a claims page asked for meanwhile
     # computes them itself.
     from kb.browse import home
+    from kb.browse.store import warm
 
     home(knowledge)
-    threading.Thread(target=_warm_facets, args=(knowledge,), name="kb-warm-facets", daemon=True).start()
+    warm(knowledge, facets=True)
 
     security.register(app)
     urls.register(app)
@@ -73,11 +73,3 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def get_kb() -> Any:
     return current_app.extensions["kb"]
 
-
-def _warm_facets(knowledge: kb.KnowledgeBase) -> None:
-    from kb.browse import ClaimFilter, facets
-
-    try:
-        facets(knowledge, ClaimFilter())
-    except Exception:  # noqa: BLE001 - a warm-up only: the first claims page computes them anyway
-        logging.getLogger(__name__).debug("warming the facets failed", exc_info=True)

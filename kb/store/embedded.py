@@ -28,8 +28,8 @@ __all__ = ["EmbeddedBackend", "serialize", "WAL_FLUSH_BYTES"]
 #: log has grown past this. Each committed transaction is in the log already, and every reader
 #: (the query workers, ``kb`` commands, ``Store.read_only``) replays the log when it opens the
 #: store, so flushing is not what makes a write visible or survive the process: it bounds that
-#: replay, about 35 ms per MB of log (measured: a 293 MB log took 10-12 s to open). Flushing
-#: after every write instead cost about 18 ms a write, twice per ingested article.
+#: replay, about 25-35 ms per MB of log (measured: 104 ms to open with a 4.4 MB log, 10-12 s
+#: with 293 MB). Flushing after every write instead cost 18-50 ms a write, twice per article.
 WAL_FLUSH_BYTES = 1 << 20
 
 

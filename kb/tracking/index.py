@@ -170,16 +170,16 @@ class TrackingIndex:
         self.read_only = read_only
         self.con = self._open(path, read_only)
         self.con.execute("PRAGMA synchronous=NORMAL")
-        if not self.read_only:
-            self.con.execute("PRAGMA journal_mode=WAL")
-            if not _current(self.con):  # an index from before groups were kept: derived data, built again
-                for table in _TABLES:
-                    self.con.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed table names
-        self.con.executescript(_SCHEMA)
         #: While :meth:`moves` is open: the claims whose :attr:`Group.earliest` changed.
         self._moved: set[str] | None = None
         #: Bumped on every change of any group: lets callers cache what they derive from groups.
         self.generation = 0
+        if not self.read_only:
+            self.con.execute("PRAGMA journal_mode=WAL")
+        if not self.read_only and not _current(self.con):
+            self.reset()  # an index from before groups were kept: derived data, built again
+        else:
+            self.con.executescript(_SCHEMA)
 
     @staticmethod
     def _open(path: str, read_only: bool) -> sqlite3.Connection:
@@ -213,12 +213,9 @@ class TrackingIndex:
 
     def reset(self) -> None:
         """Empty, in today's layout (tables are made again: an older version's may differ)."""
-        with self.con:
-            for table in _TABLES:
-                self.con.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed table names
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self.con.execute(statement)
+        for table in _TABLES:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed table names
+        self.con.executescript(_SCHEMA)
         self.generation += 1
 
     # -- reading --------------------------------------------------------------------

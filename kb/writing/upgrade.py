@@ -23,7 +23,7 @@ from ..vocab import KB
 from . import entities as E
 from .context import stored_triples
 
-__all__ = ["LAYOUT", "layout_version", "needs_upgrade", "mark_current", "upgrade"]
+__all__ = ["LAYOUT", "layout_version", "mark_current", "upgrade"]
 
 LAYOUT = "2"
 
@@ -44,10 +44,6 @@ def _content_graphs(backend: Backend) -> list[ox.NamedNode]:
     return [ox.NamedNode(str(g)) for g in backend.graphs() if g not in iris.KEPT_GRAPHS]
 
 
-def needs_upgrade(backend: Backend) -> bool:
-    return layout_version(backend) != LAYOUT and bool(_content_graphs(backend))
-
-
 def mark_current(backend: Backend) -> None:
     node, prop, graph = _marker()
     if layout_version(backend) == LAYOUT:
@@ -60,13 +56,12 @@ def upgrade(backend: Backend) -> int:
     """Rewrite every graph in the current layout; returns how many graphs changed."""
     if layout_version(backend) == LAYOUT:
         return 0  # marked current (every open checks: not a list of every graph each time)
-    if not needs_upgrade(backend):
-        if _content_graphs(backend):
-            mark_current(backend)
+    graphs = _content_graphs(backend)
+    if not graphs:
         return 0  # an empty store is marked by its first write (KnowledgeBase.commit)
     changed = 0
     touched: set[ox.NamedNode] = set()
-    for graph in _content_graphs(backend):
+    for graph in graphs:
         old = stored_triples(backend, graph)
         new, _entities = E.split(graph, old)
         touched |= E.entities_of(new)
