@@ -53,7 +53,6 @@ def test_missing_cells_and_bad_tables(tmp_path: Path) -> None:
 
 
 def test_kb_extract_flags_and_sidecar(tmp_path: Path) -> None:
-    pytest.importorskip("spacy")
     a = write(tmp_path / "a.txt", " date 2021-05-20\n“We are ready,” Ana Ruiz said.")
     b = write(tmp_path / "b.txt", "Nothing quoted here.")
     write(tmp_path / "b.json", json.dumps({"title": "B", "url": "https://example.org/b", "date": "2020-01-02"}))
@@ -80,7 +79,6 @@ def polnear_rows(names: list[str]) -> dict[str, dict[str, str]]:
 def test_polnear_metadata_table_reaches_the_store(tmp_path: Path) -> None:
     """`kb ingest --metadata metadata.tsv text/*.txt`: every document gets its title,
     outlet, author and date (three articles of PolNeAR dev, to stay fast)."""
-    pytest.importorskip("spacy")
     texts = sorted((POLNEAR_DEV / "text").glob("*.txt"))
     assert texts, f"PolNeAR dev is missing under {POLNEAR_DEV}"
     chosen = [texts[0], texts[len(texts) // 2], texts[-1]]

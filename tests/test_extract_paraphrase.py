@@ -107,3 +107,13 @@ def test_a_name_the_parser_hung_on_the_phrase_before_still_speaks() -> None:
 def test_the_question_put_is_what_asked_reports() -> None:
     assert claims("Then Mr. Rubin asked the students if they were always so preternaturally serious.") == [
         ("paraphrase", "they were always so preternaturally serious", "Rubin", 9, "asked")]
+
+
+def test_a_statement_issued_speaks_for_its_issuer() -> None:
+    # "saying" describes the statement (an acl participle), and the statement's words are
+    # whoever issued it: the subject of "issued", not the statement.
+    text = "Mitch McConnell issued a statement saying that the Senate should not confirm a nominee."
+    assert claims(text) == [
+        ("reported-fact", text, None, None, None),
+        ("paraphrase", "the Senate should not confirm a nominee", "Mitch McConnell", 0, "saying"),
+    ]

@@ -23,8 +23,13 @@ GOLD = SHARED / "seed" / "000_f57c619f6558e8b6.gold.json"
 SCORER = SHARED / "eval" / "score_quotes.py"
 REPO = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(not (SEED.exists() and GOLD.exists()),
-                                reason=f"seed article or gold not found under {SHARED}")
+
+
+@pytest.fixture(autouse=True)
+def shared_files_present() -> None:
+    """The seed, its gold and the scorer come from ../shared: missing, these tests fail."""
+    for path in (SEED, GOLD, SCORER):
+        assert path.exists(), f"{path} is missing: the tests need ../shared beside the checkout"
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -104,7 +109,6 @@ def test_seed_entities(record: dict[str, Any]) -> None:
     assert by_name["Tehran"]["type"] == "Place"
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason=f"scorer not found: {SCORER}")
 def test_scorer_passes_on_seed() -> None:
     done = subprocess.run(
         [sys.executable, str(SCORER), "--gold", str(GOLD), "--",
@@ -114,7 +118,6 @@ def test_scorer_passes_on_seed() -> None:
     assert "gold=17 found=17 spurious=0" in done.stdout
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason=f"scorer not found: {SCORER}")
 def test_extract_files_predictions_pass_scorer(record: dict[str, Any], tmp_path: Path) -> None:
     predictions = tmp_path / "seed.jsonl"
     predictions.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -126,9 +129,9 @@ def test_extract_files_predictions_pass_scorer(record: dict[str, Any], tmp_path:
 POLNEAR = SHARED / "eval" / "polnear-dev"
 
 
-@pytest.mark.skipif(not (SCORER.exists() and POLNEAR.exists()), reason=f"PolNeAR dev not found: {POLNEAR}")
 def test_polnear_dev_quote_f1(tmp_path: Path) -> None:
     paths = sorted(str(p) for p in (POLNEAR / "text").glob("*.txt"))
+    assert paths, f"PolNeAR dev is missing under {POLNEAR}"
     predictions = tmp_path / "polnear.jsonl"
     with predictions.open("w", encoding="utf-8") as out:
         for rec in extract_files(paths):

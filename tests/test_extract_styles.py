@@ -133,3 +133,24 @@ def test_block_quote_after_an_introducing_colon() -> None:
     assert claims(text) == [
         ("direct-quote", "The pier will reopen in June and the boats will stay.", 59, 112, "Anna Berg", 41, "added"),
     ]
+
+
+def test_a_quote_mark_glued_to_the_cue_still_opens_the_quote() -> None:
+    # 'said,“Look' is one token to spaCy's tokenizer unless the mark is split off:
+    # then neither the cue nor the quote was found.
+    text = "Ryan said,“Look, these images have no place in a campaign.”"
+    assert claims(text) == [
+        ("direct-quote", "Look, these images have no place in a campaign.", 11, 58, "Ryan", 0, "said"),
+    ]
+
+
+def test_words_put_in_the_mouth_of_the_closest_subject_that_can_speak() -> None:
+    # No verb of saying: the subject the quoted words hang from is who uses them, with
+    # low confidence; an inanimate subject ("The plan") is nobody's voice.
+    record = extract("Officials are wary of the “new normal” in the region.")
+    (claim,) = record["claims"]
+    assert brief(claim) == ("partial-quote", "new normal", 27, 37, "Officials", 0, "wary")
+    assert claim["confidence"] == 0.3
+    assert [brief(c) for c in extract("Young voters are skeptical of the “sharing economy” their generation pioneered.")[
+        "claims"]] == [("partial-quote", "sharing economy", 35, 50, "Young voters", 0, "skeptical")]
+    assert extract("The plan would be funded by “closing tax loopholes.”")["claims"] == []

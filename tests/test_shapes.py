@@ -17,7 +17,7 @@ from rdflib.namespace import PROV
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gold import SEED_AVAILABLE, SEED_TXT, seed_record, seed_text  # noqa: E402
+from gold import SEED_TXT, seed_record, seed_text  # noqa: E402
 
 from kb import iris  # noqa: E402
 from kb.writing.mapping import record_to_graph  # noqa: E402
@@ -27,7 +27,6 @@ from kb.vocab import KB, OA, RDF, RDFS, SDO, SH, SKOS, XSD  # noqa: E402
 
 KBSH = "https://w3id.org/claimkb/shapes#"
 ROOT = Path(__file__).resolve().parents[1]
-needs_seed = pytest.mark.skipif(not SEED_AVAILABLE, reason="../shared/seed is not available")
 
 PREFIXES = """
 @prefix kb:     <https://w3id.org/claimkb/ns#> .
@@ -206,7 +205,6 @@ def test_every_shape_constraint_has_a_message() -> None:
     assert not missing
 
 
-@needs_seed
 def test_seed_record_maps_and_validates() -> None:
     record = seed_record()
     text = seed_text()
@@ -238,7 +236,6 @@ def test_seed_record_maps_and_validates() -> None:
     assert set(graph.objects(None, KB.datePrecision)) == {KB.Day, KB.Week}
 
 
-@needs_seed
 def test_seed_record_is_deterministic() -> None:
     _, a = build(seed_record())
     _, b = build(copy.deepcopy(seed_record()))
@@ -1121,7 +1118,6 @@ def test_role_note_is_a_string(g: Graph) -> None:
     expect(g, (role, RDFS.comment, "OrganizationRole-comment"))
 
 
-@needs_seed
 def test_model_md_turtle_is_what_the_mapping_produces() -> None:
     """docs/model.md's Turtle excerpt must stay a part of what the mapping writes for the seed."""
     import re

@@ -127,8 +127,7 @@ def test_claim_page_shows_context_chain_review_and_rdf(client: Any) -> None:
 
 
 def test_seed_claim_attribution_chain(client: Any, web_store: Any) -> None:
-    if not web_store.has_seed:
-        pytest.skip("../shared/seed is absent")
+    assert web_store.has_seed, "../shared/seed is absent"
     data = client.get("/claims.json?q=opened new era").get_json()
     assert data["total"] == 1
     path = data["items"][0]["iri"].split("/id/", 1)[1]

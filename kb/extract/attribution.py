@@ -363,6 +363,22 @@ class SentenceReader:
         return Speaker(a, b, name, entity), Cue(dash, dash + 1, self.text[dash])
 
     @staticmethod
+    def nearest_subject(p: Parsed, index: int, qtok: dict[int, int]) -> "Token | None":
+        """The closest subject before quote ``index`` in its sentence, outside quotes, that
+        can speak: a name, a personal pronoun, a plural ("voters") or a role noun."""
+        first = next((t.i for t in p.doc if qtok.get(t.i) == index), None)
+        if first is None:
+            return None
+        for t in reversed(p.doc[:first]):
+            if t.i in qtok or t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            if (t.tag_ in PROPER and t.ent_type_ in ("PERSON", "ORG", "NORP", "")
+                    or t.lower_ in ("he", "she", "they", "we", "i")
+                    or t.tag_ == "NNS" or t.tag_ == "NN" and (t.lower_ in ROLE_NOUNS or t.lower_ in ANONYMOUS_HEADS)):
+                return t
+        return None
+
+    @staticmethod
     def governing_verb(p: Parsed, index: int, qtok: dict[int, int]) -> "Token | None":
         """The nearest verb outside quote ``index`` that its words hang from, if it has a
         subject of its own (not "it"), else None."""

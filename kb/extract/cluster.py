@@ -20,6 +20,7 @@ Dask is imported only here, and only when a cluster is asked for.
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -83,7 +84,10 @@ def extraction_cluster(address: str | None = None, workers: int | None = None) -
         if n < 1:
             raise InputError("-j needs at least 1 worker")
         cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                           dashboard_address=":0", silence_logs=40)  # any free port: never a clash
+                                           dashboard_address=":0",  # any free port: never a clash
+                                           # Workers log a traceback at ERROR when a heartbeat meets the
+                                           # scheduler closing; failures reach the client as exceptions.
+                                           silence_logs=logging.CRITICAL)
         client = distributed.Client(cluster)
     try:
         client.register_plugin(load_model_plugin())

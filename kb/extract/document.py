@@ -208,6 +208,16 @@ class Builder:
             if speaker is not None:
                 return Claim(self.reader.quote_kind(p, q, s.start), [(q.start, q.end)], p.index, speaker,
                              Cue(p.start(verb), p.end(verb), verb.text), 0.5)
+        near = self.reader.nearest_subject(p, k, qtok)
+        if near is not None:
+            # "They are skeptical of the “sharing economy”": no verb of saying, but the
+            # closest subject that can speak is who the words are put in the mouth of.
+            verb = near.head
+            if verb.lower_ in COPULA:
+                # "Officials are wary of the “new normal”": the adjective takes the stance.
+                verb = next((c for c in verb.children if c.dep_ in ("acomp", "attr")), verb)
+            return Claim(self.reader.quote_kind(p, q, s.start), [(q.start, q.end)], p.index,
+                         self.reader.resolve(p, near), Cue(p.start(verb), p.end(verb), verb.text), 0.3)
         # Nobody to attribute it to: a quote without a speaker is not a usable claim.
         return None
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Callable
 
 from kb.extract.claims import Claim, Cue, Speaker
 from kb.extract.layout import title_case
-from kb.extract.lexicon import CUE_LEMMAS, IRREGULAR, lemma_of, verb_forms
+from kb.extract.lexicon import CUE_LEMMAS, IRREGULAR, MEDIA, lemma_of, verb_forms
 from kb.extract.syntax import Parsed, is_verb, subject_of, subtree_tokens
 
 if TYPE_CHECKING:
@@ -271,6 +271,13 @@ def find_paraphrases(p: Parsed, resolve: Resolve, used: set[int], qtok: dict[int
             toks = [x for x in subtree_tokens(t.head) if x.i not in inner]
             add(toks, subject_of(t), [t], 0.5)
             continue
+        if t.dep_ == "acl" and (medium := _medium_holder(t, lemma)) is not None:
+            # "McConnell issued a statement saying that …": the statement's words are
+            # whoever issued it.
+            found = _content(t, lemma, clause_only=True)
+            if found is not None:
+                add(found[0], medium, [t], found[1])
+            continue
         if t.dep_ == "acl" or t.dep_ == "relcl" and lemma not in CUE_LEMMAS and not _relative_subject(t):
             # "taxpayers reporting gains": a participle that describes, not a statement;
             # but "McConnell, who has endorsed Trump" is McConnell's stance.
@@ -350,6 +357,17 @@ def _apposed_name_before(verb: "Token") -> "Token | None":
     if not all(t.is_punct or t.i in inside for t in between):
         return None
     return name
+
+
+def _medium_holder(verb: "Token", lemma: str) -> "Token | None":
+    """Who speaks through the medium a participle describes: "issued a statement saying
+    …" is the issuer's, "a report showing …" with no issuer is the report's."""
+    noun = verb.head
+    if verb.tag_ != "VBG" or lemma not in COMP_VERBS or noun.lower_.rstrip("s") not in MEDIA:
+        return None
+    if noun.dep_ == "dobj" and is_verb(noun.head):
+        return subject_of(noun.head)
+    return noun if noun.dep_ in ("nsubj", "ROOT") else None
 
 
 def _relative_subject(verb: "Token") -> bool:

@@ -22,6 +22,8 @@ EXCLUDE = ["attribute_ruler", "lemmatizer", "senter"]
 # ("Brig.-Gen." became "Brig.-Gen" + ".", so the name lost its title).
 SPECIAL_TITLES = ("Brig.-Gen.", "Maj.-Gen.", "Lt.-Gen.", "Lt.-Col.", "Rear-Adm.", "Vice-Adm.")
 
+GLUED_QUOTE = r'(?<=[\w.,;:!?])[“”"](?=[^\W\d_])|(?<=\w)[,;:!?](?=[“”"][^\W\d_])'
+
 _lock = threading.Lock()
 _nlp: Any = None
 
@@ -36,6 +38,7 @@ def load_nlp() -> "Language":
             try:
                 import spacy
                 from spacy.symbols import ORTH
+                from spacy.util import compile_infix_regex
             except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
                 raise ExtractionError("spaCy is not installed; run: pip install 'spacy>=3.8,<3.9'") from exc
             try:
@@ -46,5 +49,9 @@ def load_nlp() -> "Language":
             tokenizer: Any = nlp.tokenizer  # a spaCy Tokenizer (typed as a plain callable)
             for title in SPECIAL_TITLES:
                 tokenizer.add_special_case(title, [{ORTH: title}])
+            # A quote mark glued to a word ('said,“Look', 'end.”Next') is a token of its
+            # own, so the cue and the quote's first word are parsed as words.
+            infixes = list(nlp.Defaults.infixes) + [GLUED_QUOTE]
+            tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
             _nlp = nlp
     return _nlp
