@@ -28,6 +28,24 @@ def _demo_files() -> list[str]:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """kb keeps a SPARQL server's history and indexes in the user's data and cache folders
+    (kb/store/beside.py): the tests' go to folders of their own, and so do their servers'."""
+    import os
+
+    saved = {name: os.environ.get(name) for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME")}
+    base = tmp_path_factory.mktemp("user")
+    os.environ["XDG_DATA_HOME"] = str(base / "data")
+    os.environ["XDG_CACHE_HOME"] = str(base / "cache")
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True, scope="session")
 def shared_data_beside_the_checkout() -> None:
     """The tests read the seed (and PolNeAR, the CLEF claims) from ../shared: without it, every test
     fails here, loudly, instead of skipping."""

@@ -286,3 +286,45 @@ def test_virtuoso_ask_is_a_boolean_in_user_queries_too(virtuoso_server, monkeypa
         assert json.loads(kb.query(S + 'ASK { ?p schema:name "Nobody" }').body) == {"head": {}, "boolean": False}
         assert kb.query(S + 'ASK { ?p schema:name "Jane Roe" }', result_format="csv").body.split() == [
             b"_askResult", b"true"]
+
+
+# -- where kb keeps a server store's own files ----------------------------------------------
+def test_a_server_stores_history_is_user_data_and_its_indexes_are_cache(tmp_path, monkeypatch):
+    import hashlib
+    import tempfile
+
+    from kb.browse.index import index_path
+    from kb.store.beside import beside
+    from kb.writing.history import history_location
+
+    url = "http://127.0.0.1:7878/query"
+    key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("KB_HISTORY", raising=False)
+    monkeypatch.delenv("KB_BROWSE_INDEX", raising=False)
+    # An older kb kept the history in the temporary folder: it is moved over, once.
+    legacy = tmp_path / "tmp" / f"kb-history-{key}"
+    legacy.mkdir(parents=True)
+    (legacy / "CURRENT").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+
+    assert history_location(url) == str(tmp_path / "data" / "claimkb" / key / "history")
+    assert (tmp_path / "data" / "claimkb" / key / "history" / "CURRENT").read_text(encoding="utf-8") == "x"
+    assert not legacy.exists()
+    assert (tmp_path / "data" / "claimkb" / key / "server.txt").read_text(encoding="utf-8") == url + "\n"
+    assert index_path(url) == str(tmp_path / "cache" / "claimkb" / key / "browse-index.sqlite3")
+    # An embedded store keeps everything in its own folder.
+    assert beside(str(tmp_path / "store"), "write.lock") == str(tmp_path / "store" / "write.lock")
+    assert history_location(str(tmp_path / "store")) == str(tmp_path / "store" / "history")
+
+
+def test_an_unwritable_user_folder_is_a_store_error(tmp_path, monkeypatch):
+    from kb import StoreError
+    from kb.store.beside import beside
+
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where a folder must go
+    with pytest.raises(StoreError, match=r"cannot keep kb's files for http://h/sparql in .*set KB_HISTORY"):
+        beside("http://h/sparql", "browse-index.sqlite3")

@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import hashlib
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -114,15 +112,11 @@ def _listen(host: str, port: int) -> socket.socket:
 def _shared_paths(store: str) -> dict[str, str]:
     """Where every worker finds the index, the history and the write lock."""
     from kb.browse.index import index_path
-    from kb.store import is_remote
+    from kb.store.beside import beside
     from kb.writing.history import history_location
 
-    if is_remote(store):
-        key = hashlib.sha256(store.encode("utf-8")).hexdigest()[:16]
-        lock = os.path.join(tempfile.gettempdir(), f"kb-write-{key}.lock")
-    else:
-        lock = os.path.join(store, "write.lock")
-    return {"KB_BROWSE_INDEX": index_path(store), "KB_HISTORY": history_location(store), "KB_WRITE_LOCK": lock}
+    return {"KB_BROWSE_INDEX": index_path(store), "KB_HISTORY": history_location(store),
+            "KB_WRITE_LOCK": beside(store, "write.lock")}
 
 
 def serve_workers(args: argparse.Namespace, token: str | None) -> int:

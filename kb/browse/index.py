@@ -19,16 +19,15 @@ is backed up with the store; a remote store gets one in the temp folder.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
-import tempfile
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from rdflib import URIRef
 
+from ..store.beside import beside
 from . import queries as Q
 
 __all__ = ["BrowseIndex", "INDEX_FILE", "index_path", "SCHEMA_VERSION", "FacetSpec", "FACETS", "SEARCH_FIELDS"]
@@ -137,10 +136,7 @@ def index_path(location: str) -> str:
     configured = os.environ.get("KB_BROWSE_INDEX")  # kb serve --workers: every worker shares the store's index
     if configured:
         return configured
-    if os.path.isdir(location):
-        return os.path.join(location, INDEX_FILE)
-    key = hashlib.sha256(location.encode("utf-8")).hexdigest()[:16]
-    return os.path.join(tempfile.gettempdir(), f"kb-browse-{key}.sqlite3")
+    return beside(location, INDEX_FILE)
 
 
 class BrowseIndex:

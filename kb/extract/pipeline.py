@@ -51,7 +51,7 @@ def load_nlp() -> "Language":
                 tokenizer.add_special_case(title, [{ORTH: title}])
             # A quote mark glued to a word ('said,“Look', 'end.”Next') is a token of its
             # own, so the cue and the quote's first word are parsed as words.
-            infixes = list(nlp.Defaults.infixes) + [GLUED_QUOTE]
+            infixes = list(nlp.Defaults.infixes or ()) + [GLUED_QUOTE]
             tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
             _nlp = nlp
     return _nlp

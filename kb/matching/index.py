@@ -66,7 +66,7 @@ class Match:
 
 
 def match_path(location: str) -> str:
-    """Beside the browse index: in the store folder, or in the temp folder for a remote store."""
+    """Beside the browse index (:mod:`kb.store.beside`)."""
     path = index_path(location)
     if path.endswith(INDEX_FILE):
         return path[: -len(INDEX_FILE)] + MATCH_FILE

@@ -23,15 +23,14 @@ decided in :mod:`.proposing`; this module keeps what it decides and answers its 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterable, Iterator, Mapping, Sequence
 
+from ..store.beside import beside
 from .text import shingles
 
 __all__ = ["TrackedClaim", "Link", "Group", "TrackingIndex", "index_path", "earliest_first", "earliest_of",
@@ -154,10 +153,7 @@ def _chunks(items: Collection[str]) -> Iterator[list[str]]:
 
 
 def index_path(location: str) -> str:
-    if os.path.isdir(location):
-        return os.path.join(location, INDEX_FILE)
-    key = hashlib.sha256(location.encode("utf-8")).hexdigest()[:16]
-    return os.path.join(tempfile.gettempdir(), f"kb-tracking-{key}.sqlite3")
+    return beside(location, INDEX_FILE)
 
 
 class TrackingIndex:

@@ -4,8 +4,8 @@ Why a store of its own: kb's own queries and users' queries run over the union
 of the live graphs. Archived versions kept in the same store would have to be
 filtered out of every query, and one forgotten filter would show a removed
 claim as current. So versions live in a second Oxigraph store, ``history/``
-inside the store folder (``$KB_HISTORY`` or a folder beside the browse index
-for a SPARQL-server store), one named graph per version::
+inside the store folder (``$KB_HISTORY``; for a SPARQL-server store, in the user's
+data folder: :mod:`kb.store.beside`), one named graph per version::
 
     <id/version/…> a kb:Version ; prov:specializationOf <graph/…> ;
         kb:document <doc/…> ; kb:action "replaced" | "removed" | "updated" ;
@@ -22,9 +22,7 @@ main write then fails, the version is withdrawn again (:meth:`History.discard`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -33,6 +31,7 @@ from rdflib import URIRef
 
 from .. import iris
 from ..errors import NotFoundError, StoreError
+from ..store.beside import beside
 from ..vocab import KB, PROV, RDF, SDO, SPARQL_PREFIXES, XSD
 from .changes import OxTriple
 
@@ -52,10 +51,7 @@ def history_location(store_location: str) -> str:
     configured = os.environ.get("KB_HISTORY")
     if configured:
         return configured
-    if store_location.startswith(("http://", "https://")):
-        key = hashlib.sha256(store_location.encode("utf-8")).hexdigest()[:16]
-        return os.path.join(tempfile.gettempdir(), f"kb-history-{key}")
-    return os.path.join(store_location, "history")
+    return beside(store_location, "history", durable=True)
 
 
 @dataclass(frozen=True)
