@@ -154,3 +154,10 @@ def test_words_put_in_the_mouth_of_the_closest_subject_that_can_speak() -> None:
     assert [brief(c) for c in extract("Young voters are skeptical of the “sharing economy” their generation pioneered.")[
         "claims"]] == [("partial-quote", "sharing economy", 35, 50, "Young voters", 0, "skeptical")]
     assert extract("The plan would be funded by “closing tax loopholes.”")["claims"] == []
+
+
+def test_an_answer_voiced_right_after_the_quote() -> None:
+    # "screamed" is no reporting verb, but right after the words, with nothing of its own
+    # to say, it voices them; the quote is not the previous speaker's continuation.
+    text = "Reed asked the crowd who would pay for the wall.\n\n“Mexico!” the audience screamed back."
+    assert claims(text) == [("direct-quote", "Mexico!", 51, 58, "the audience", 60, "screamed")]

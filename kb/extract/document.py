@@ -15,7 +15,7 @@ from kb.extract.attribution import SentenceReader
 from kb.extract.claims import Claim, Cue, Speaker
 from kb.extract.context import Context, read_context
 from kb.extract.entities import ANON, PERSON, Registry
-from kb.extract.lexicon import CUE_WORD, MEDIA, VENUES
+from kb.extract.lexicon import CUE_WORD, MEDIA, VENUES, lemma_of
 from kb.extract.paraphrase import find_paraphrases
 from kb.extract.planning import EVENT_VERBS, Plan, plan
 from kb.extract.quotes import DOUBLE_MARKS, Quote
@@ -50,6 +50,11 @@ january february march april may june july august september october november dec
 house senate congress white court state department party committee news police city
 neither either not only even also former democrat democrats republican republicans
 """.split())
+
+
+# Verbs that voice an answer right after the words ("“Mexico!” the audience screamed back",
+# "“…” Trump shot back"): cues in this position only.
+ANSWER_VERBS = frozenset("scream cry chant interject laugh chime holler roar cheer shout yell shoot fire".split())
 
 
 def is_junk(text: str, q: Quote) -> bool:
@@ -188,6 +193,9 @@ class Builder:
                 cue = Cue(p.start(cue_tok), p.end(cue_tok), cue_tok.text)
                 return Claim(kind, [(q.start, q.end)], p.index, speaker, cue, conf)
             # A cue whose speaker the parse lost: the quote may still be introduced or continued.
+        trailing = self.trailing_cue(p, q)
+        if trailing is not None:
+            return Claim(self.reader.quote_kind(p, q, s.start), [(q.start, q.end)], p.index, *trailing, 0.8)
         colon = self.reader.colon_speaker(p, q, qtok)
         if colon is not None:
             return Claim("direct-quote", [(q.start, q.end)], p.index, colon[0], colon[1], 0.7)
@@ -219,6 +227,32 @@ class Builder:
             return Claim(self.reader.quote_kind(p, q, s.start), [(q.start, q.end)], p.index,
                          self.reader.resolve(p, near), Cue(p.start(verb), p.end(verb), verb.text), 0.3)
         # Nobody to attribute it to: a quote without a speaker is not a usable claim.
+        return None
+
+    def trailing_cue(self, p: Parsed, q: Quote) -> tuple[Speaker, Cue] | None:
+        """“Mexico!” the audience screamed back; “Too forced?” He tweeted …: the cue comes
+        right after the quote, in its sentence or opening the next one (a quote ending in
+        "?", "!" or "." may end its sentence), before any other verb."""
+        after = [t for t in p.doc if p.start(t) > q.close]
+        where = p
+        if not after:
+            nxt = self.parsed.get(p.index + 1)
+            between = self.text[q.close + 1:nxt.offset] if nxt is not None else "x"
+            if nxt is None or between.strip() or "\n" in between or self.plan.in_turn(nxt.offset):
+                return None
+            after, where = list(nxt.doc), nxt
+        for t in after[:6]:
+            if t.text in DOUBLE_MARKS or t.is_punct and t.text != ",":
+                return None  # another quote, or the sentence ends first
+            if t.tag_.startswith("VB") and t.lower_ != "according":
+                if t not in self.reader.cue_tokens(where, {}) and (
+                        t.lower_ not in ("shot", "fired") and lemma_of(t.text, ANSWER_VERBS) not in ANSWER_VERBS):
+                    return None
+                if any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and t.lower_ not in ("told", "tells")
+                       for c in t.children if c.i > t.i):
+                    return None  # "He says not enacting laws …": a statement of its own
+                speaker = self.reader.speaker_for(where, t, {})
+                return (speaker, Cue(where.start(t), where.end(t), t.text)) if speaker is not None else None
         return None
 
     def first_paragraph(self, s: Sentence) -> int:
