@@ -50,6 +50,25 @@ def test_one_article_reads_its_entities_in_one_batch(seeded: Any, monkeypatch: p
     assert len([q for q in sent if "GRAPH ?eg" in q]) == 6  # the speakers, then all their organizations
 
 
+def test_one_re_index_reads_the_entities_once_for_rows_facets_and_search(seeded: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The claim rows, the organization facet and the searched fields of one article share one
+    ``Labels``, so an entity that two of them name is read once."""
+    from kb.browse import get_index
+
+    kb, graph = seeded
+    sent = counted(kb, monkeypatch)
+    rows, values, fields = get_index(kb)._read([graph])
+    shared = [q for q in sent if "GRAPH ?eg" in q]
+    sent.clear()
+    apart = (Q.claim_rows(kb, [graph]), Q.claim_orgs(kb, [graph]), Q.claim_search_fields(kb, [graph]))
+    assert (rows, values["org"], fields) == apart and len(rows) == 17 and len(values["org"]) == 11
+    # names, types, organizations: for the speakers and outlets, their organizations, and the
+    # addressees and places (one VALUES batch each); apart, the organization facet reads the
+    # speakers again.
+    assert len(shared) == 9 and len([q for q in sent if "GRAPH ?eg" in q]) == 12
+
+
 def test_a_bulk_sync_counts_the_graphs_triples_before_any_page_asks(tmp_path: Any) -> None:
     """A sync that re-indexes everything (a bulk load; here the first, into an empty index) fills
     the per-graph triple counts at once, so a server started next does not count the whole store

@@ -13,7 +13,8 @@ What it holds is described in one place each: the facets in :data:`FACETS`,
 the searched fields in :data:`SEARCH_FIELDS`.
 
 The file lives in the store folder (``browse-index.sqlite3``), so it moves and
-is backed up with the store; a remote store gets one in the temp folder.
+is backed up with the store; a remote store's is in the user's cache folder
+(:mod:`kb.store.beside`).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ class FacetSpec:
     title: str
     column: str = ""
     label: str = ""  # the column holding the value's label ('' = the value itself)
-    fill: Callable[[Any, Sequence[str] | None], dict[str, dict[str, str]]] | None = None
+    #: (kb, graphs or None for all, the re-index's shared :class:`queries.Labels` or None) → values.
+    fill: Callable[[Any, Sequence[str] | None, "Q.Labels | None"], dict[str, dict[str, str]]] | None = None
     store_wide: bool = False
     #: For a ``store_wide`` facet: the values of the given claims only (a write that touches no review).
     fill_claims: Callable[[Any, Sequence[str]], dict[str, dict[str, str]]] | None = None
@@ -291,7 +293,7 @@ class BrowseIndex:
             everywhere = full or bool(holding) or bool(had & (stale | gone))
             new_claims = None if everywhere else [r["iri"] for r in rows]
             store_wide = {
-                spec.key: spec.fill(self.kb, None) if new_claims is None or spec.fill_claims is None
+                spec.key: spec.fill(self.kb, None, None) if new_claims is None or spec.fill_claims is None
                 else spec.fill_claims(self.kb, new_claims)
                 for spec in FACETS if spec.fill and spec.store_wide
             }
@@ -340,9 +342,11 @@ class BrowseIndex:
     def _read(self, graphs: Sequence[str] | None) -> tuple[list[dict[str, str]], dict[str, dict[str, dict[str, str]]],
                                                           dict[str, dict[str, list[str]]]]:
         """The claim rows, many-valued facet values and searched fields of ``graphs`` (None: all), from the store."""
-        rows = Q.claim_rows(self.kb, graphs)
-        values = {spec.key: spec.fill(self.kb, graphs) for spec in FACETS if spec.fill and not spec.store_wide}
-        return rows, values, Q.claim_search_fields(self.kb, graphs)
+        # One reading of the entities serves the rows, the facets and the searched fields.
+        labels = Q.Labels(self.kb, everything=graphs is None)
+        rows = Q.claim_rows(self.kb, graphs, labels)
+        values = {spec.key: spec.fill(self.kb, graphs, labels) for spec in FACETS if spec.fill and not spec.store_wide}
+        return rows, values, Q.claim_search_fields(self.kb, graphs, labels)
 
     @staticmethod
     def _relabelled(con: sqlite3.Connection, rows: list[dict[str, str]], orgs: dict[str, dict[str, str]]) -> set[str]:

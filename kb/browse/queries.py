@@ -232,9 +232,10 @@ class Labels:
         return {org: self.name(org) for org in orgs}
 
 
-def claim_rows(kb: Any, graphs: Sequence[str] | None) -> list[dict[str, str]]:
-    """One row per claim (first value wins where the store holds several)."""
-    labels = Labels(kb, everything=graphs is None)
+def claim_rows(kb: Any, graphs: Sequence[str] | None, labels: "Labels | None" = None) -> list[dict[str, str]]:
+    """One row per claim (first value wins where the store holds several). ``labels``: the
+    entities read already for these graphs, shared by every reader of one re-index."""
+    labels = labels or Labels(kb, everything=graphs is None)
     out: dict[str, dict[str, str]] = {}
     rows = _per_graph(kb, _CLAIMS, graphs)
     labels.prefetch(r.get(key) for r in rows for key in ("speaker", "pub", "via"))
@@ -261,9 +262,9 @@ def claim_rows(kb: Any, graphs: Sequence[str] | None) -> list[dict[str, str]]:
     return list(out.values())
 
 
-def claim_orgs(kb: Any, graphs: Sequence[str] | None) -> dict[str, dict[str, str]]:
+def claim_orgs(kb: Any, graphs: Sequence[str] | None, labels: "Labels | None" = None) -> dict[str, dict[str, str]]:
     """claim → {organization IRI: name}: the speaker itself if an organization, else its roles' organizations."""
-    labels = Labels(kb, everything=graphs is None)
+    labels = labels or Labels(kb, everything=graphs is None)
     out: dict[str, dict[str, str]] = {}
     rows = _per_graph(kb, _SPEAKERS, graphs)
     labels.prefetch(r["speaker"] for r in rows)
@@ -312,7 +313,8 @@ def claim_verdicts(kb: Any, claims: Iterable[str] | None = None) -> dict[str, st
     return {c: v for c, (_d, v) in best.items()}
 
 
-def claim_checkers(kb: Any, graphs: Sequence[str] | None = None) -> dict[str, dict[str, str]]:
+def claim_checkers(kb: Any, graphs: Sequence[str] | None = None, labels: "Labels | None" = None
+                   ) -> dict[str, dict[str, str]]:
     """claim → {fact-checker (review author) IRI: name}, over every review in the store."""
     return claim_checkers_of(kb, None)
 
@@ -326,7 +328,8 @@ def claim_checkers_of(kb: Any, claims: Iterable[str] | None) -> dict[str, dict[s
             for claim, checkers in names.items()}
 
 
-def claim_keywords(kb: Any, graphs: Sequence[str] | None) -> dict[str, dict[str, str]]:
+def claim_keywords(kb: Any, graphs: Sequence[str] | None, labels: "Labels | None" = None
+                   ) -> dict[str, dict[str, str]]:
     """claim → {keyword: keyword}; ClaimReview and ClaimsKG often pack several, comma-separated, in one string."""
     out: dict[str, dict[str, str]] = {}
     for r in _per_graph(kb, _KEYWORDS, graphs):
@@ -337,11 +340,14 @@ def claim_keywords(kb: Any, graphs: Sequence[str] | None) -> dict[str, dict[str,
     return out
 
 
-def claim_search_fields(kb: Any, graphs: Sequence[str] | None) -> dict[str, dict[str, list[str]]]:
+def claim_search_fields(kb: Any, graphs: Sequence[str] | None, labels: "Labels | None" = None
+                        ) -> dict[str, dict[str, list[str]]]:
     """claim → {"addressee": [names], "venue": [venue and place names]}: searched, not shown as columns."""
-    labels = Labels(kb, everything=graphs is None)
+    labels = labels or Labels(kb, everything=graphs is None)
     out: dict[str, dict[str, list[str]]] = {}
-    for r in _per_graph(kb, _SEARCH_FIELDS, graphs):
+    found = _per_graph(kb, _SEARCH_FIELDS, graphs)
+    labels.prefetch(r.get("x") for r in found)
+    for r in found:
         fields = out.setdefault(r["claim"], {})
         if r.get("event"):  # the venue: its own name, then its place's
             field, found = "venue", [r.get("venue") or "", labels.name(r.get("x"))]
