@@ -339,3 +339,24 @@ def test_unsupported_features_fail_loudly() -> None:
     )
     with pytest.raises(UnsupportedShapeError):
         compile_shapes(g)
+
+
+def test_counts_over_the_union_of_graphs_count_each_value_once() -> None:
+    """``kb validate`` reads the union of the store's graphs, where a triple stated in many graphs
+    (a speaker's role, repeated in each article that names them) comes once per graph. A maxCount
+    is broken by a second distinct value, never by the same value stated again."""
+    global COMPILED
+    if COMPILED is None:
+        COMPILED = compile_shapes(shapes_graph())
+    g = valid_graph()
+    roles = sorted(g.subjects(SDO.roleName, None), key=str)
+    assert roles, "the valid graph has an organization role"
+    store = ox.Store()
+    for k in range(3):  # the same triples in three article graphs
+        graph = ox.NamedNode(f"https://example.org/graph/{k}")
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in g)
+    assert list(COMPILED.run(store, focus=False, union=True)) == []
+    store.add(ox.Quad(to_ox(roles[0]), to_ox(SDO.roleName), ox.Literal("another title"),
+                      ox.NamedNode("https://example.org/graph/1")))
+    found = [(str(c.component).rsplit("#", 1)[-1], row["this"].value) for c, row in COMPILED.run(store, focus=False, union=True)]
+    assert found == [("MaxCountConstraintComponent", str(roles[0]))]

@@ -231,7 +231,7 @@ class _Compiler:
                 if count > 0:
                     out.append((shape, component, path_node, None, f"FILTER NOT EXISTS {{ {self.distinct(f, path, count)} }}"))
             else:  # maxCount n: there are n + 1 distinct values
-                out.append((shape, component, path_node, None, self.distinct(f, path, count + 1)))
+                out.append((shape, component, path_node, None, self.at_least(f, path, count + 1)))
         q = self.one(shape, SH.qualifiedValueShape)
         if q is not None:
             if self.one(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
@@ -250,7 +250,8 @@ class _Compiler:
                         pattern = self.distinct(f, path, count, lambda x: self.conforms(q, x))
                         out.append((shape, component, path_node, None, f"FILTER NOT EXISTS {{ {pattern} }}"))
                 else:
-                    out.append((shape, component, path_node, None, self.distinct(f, path, count + 1, lambda x: self.conforms(q, x))))
+                    out.append((shape, component, path_node, None,
+                                self.at_least(f, path, count + 1, lambda x: self.conforms(q, x))))
         has = self.one(shape, SH.hasValue)
         if has is not None:
             out.append((shape, SH.HasValueConstraintComponent, path_node, None, f"FILTER NOT EXISTS {{ {f} {path} {_t(has)} }}"))
@@ -265,6 +266,21 @@ class _Compiler:
                      f"{f} {path} {v} . {f} {self.path(other)} {o} . FILTER (!COALESCE({v} {op} {o}, false))")
                 )
         return out
+
+    def at_least(self, f: str, path: str, n: int, test=None) -> str:  # type: ignore[no-untyped-def]
+        """A pattern that holds when ``f`` has at least n distinct values (each passing ``test``).
+
+        At the top level (``f`` is ``?this``) the values are counted per focus node, once each:
+        ``kb validate`` reads the union of the store's graphs, where a triple stated in k graphs
+        (a speaker's role, repeated in each article that names them) comes k times, and the n-way
+        join of :meth:`distinct` would enumerate k to the n rows, quadratic in a speaker's fame.
+        Nested in a shape's conformance test (``f`` another variable, inside ``NOT EXISTS``), it
+        stays the join: a sub-select there would not see the outer binding."""
+        if f != "?this":
+            return self.distinct(f, path, n, test)
+        x = self.var()
+        where = f"?this {path} {x} ." + (f" FILTER ({test(x)})" if test is not None else "")
+        return f"{{ SELECT ?this WHERE {{ {where} }} GROUP BY ?this HAVING (COUNT(DISTINCT {x}) >= {n}) }}"
 
     def distinct(self, f: str, path: str, n: int, test=None) -> str:  # type: ignore[no-untyped-def]
         """A pattern matching n pairwise distinct values (each passing ``test``)."""
