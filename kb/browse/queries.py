@@ -345,9 +345,9 @@ def claim_search_fields(kb: Any, graphs: Sequence[str] | None, labels: "Labels |
     """claim → {"addressee": [names], "venue": [venue and place names]}: searched, not shown as columns."""
     labels = labels or Labels(kb, everything=graphs is None)
     out: dict[str, dict[str, list[str]]] = {}
-    found = _per_graph(kb, _SEARCH_FIELDS, graphs)
-    labels.prefetch(r.get("x") for r in found)
-    for r in found:
+    hits = _per_graph(kb, _SEARCH_FIELDS, graphs)
+    labels.prefetch(r.get("x") for r in hits)
+    for r in hits:
         fields = out.setdefault(r["claim"], {})
         if r.get("event"):  # the venue: its own name, then its place's
             field, found = "venue", [r.get("venue") or "", labels.name(r.get("x"))]
