@@ -72,4 +72,3 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def get_kb() -> Any:
     return current_app.extensions["kb"]
-

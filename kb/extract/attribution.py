@@ -98,6 +98,16 @@ def fallback_subject(p: Parsed, cue: "Token", qtok: dict[int, int]) -> "Token | 
     return None
 
 
+def is_cue(p: Parsed, t: "Token") -> bool:
+    """Whether ``t`` reports what someone says: "according (to)", a reporting verb, or an
+    inverted cue opening the sentence ("Said Ellis: …", which the tagger takes for a name)."""
+    if t.lower_ == "according" and t.i + 1 < len(p.doc) and p.doc[t.i + 1].lower_ == "to":
+        return True
+    if is_verb(t) and lemma_of(t.text) in CUE_LEMMAS and t.dep_ not in ("amod", "compound", "aux"):
+        return True
+    return opening_cue(t)
+
+
 def _np_head(t: "Token") -> "Token":
     while t.dep_ in ("compound", "det", "amod", "poss", "case") and t.head.i > t.i:
         t = t.head
@@ -167,17 +177,7 @@ class SentenceReader:
 
     # -- cues and speakers ---------------------------------------------------------
     def cue_tokens(self, p: Parsed, qtok: dict[int, int]) -> list["Token"]:
-        cues = []
-        for t in p.doc:
-            if t.i in qtok:
-                continue
-            if t.lower_ == "according" and t.i + 1 < len(p.doc) and p.doc[t.i + 1].lower_ == "to":
-                cues.append(t)
-            elif is_verb(t) and lemma_of(t.text) in CUE_LEMMAS and t.dep_ not in ("amod", "compound", "aux"):
-                cues.append(t)
-            elif opening_cue(t):
-                cues.append(t)  # "Said Ellis: …" - the tagger takes the capital for a name
-        return cues
+        return [t for t in p.doc if t.i not in qtok and is_cue(p, t)]
 
     def speaker_for(self, p: Parsed, cue: "Token", qtok: dict[int, int]) -> Speaker | None:
         if cue.lower_ == "according":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from kb.extract.attribution import SentenceReader
+from kb.extract.attribution import SentenceReader, is_cue
 from kb.extract.claims import Claim, Cue, Speaker
 from kb.extract.context import Context, read_context
 from kb.extract.entities import ANON, PERSON, Registry
@@ -21,7 +21,7 @@ from kb.extract.planning import EVENT_VERBS, Plan, plan
 from kb.extract.quotes import DOUBLE_MARKS, Quote
 from kb.extract.segment import Sentence
 from kb.extract.settle import by_paragraph, settle
-from kb.extract.syntax import COPULAS, Parsed
+from kb.extract.syntax import COPULAS, Parsed, is_verb
 from kb.extract.transcript import DASH_TURN, Turn
 
 if TYPE_CHECKING:
@@ -244,9 +244,8 @@ class Builder:
         for t in after[:6]:
             if t.text in DOUBLE_MARKS or t.is_punct and t.text != ",":
                 return None  # another quote, or the sentence ends first
-            if t.tag_.startswith("VB") and t.lower_ != "according":
-                if t not in self.reader.cue_tokens(where, {}) and (
-                        t.lower_ not in ("shot", "fired") and lemma_of(t.text, ANSWER_VERBS) not in ANSWER_VERBS):
+            if is_verb(t) and t.lower_ != "according":
+                if not is_cue(where, t) and t.lower_ != "shot" and lemma_of(t.text, ANSWER_VERBS) not in ANSWER_VERBS:
                     return None
                 if any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and t.lower_ not in ("told", "tells")
                        for c in t.children if c.i > t.i):
