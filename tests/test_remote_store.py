@@ -326,5 +326,5 @@ def test_an_unwritable_user_folder_is_a_store_error(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where a folder must go
-    with pytest.raises(StoreError, match=r"cannot keep kb's files for http://h/sparql in .*set KB_HISTORY"):
+    with pytest.raises(StoreError, match=r"cannot keep kb's files for http://h/sparql in .*; set XDG_DATA_HOME and XDG_CACHE_HOME to writable folders$"):
         beside("http://h/sparql", "browse-index.sqlite3")

@@ -50,7 +50,7 @@ def beside(location: str, name: str, *, durable: bool = False) -> str:
                 out.write(location + "\n")
     except OSError as err:
         raise StoreError(f"cannot keep kb's files for {location} in {folder}: {err.strerror}; "
-                         "set KB_HISTORY and KB_BROWSE_INDEX to writable paths") from None
+                         "set XDG_DATA_HOME and XDG_CACHE_HOME to writable folders") from None
     path = os.path.join(folder, name)
     legacy = os.path.join(tempfile.gettempdir(), _LEGACY_HISTORY.format(key=key))
     if name == "history" and not os.path.exists(path) and os.path.isdir(legacy):
